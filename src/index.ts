@@ -1,0 +1,16 @@
+// convlab: convolutional networks with PyTorch's semantics, in TypeScript.
+export { Tensor, type NestedArray, type Operand } from "./tensor/tensor.js";
+export type { DType, FloatDType } from "./tensor/dtype.js";
+export {
+  tensor, fromData, zeros, ones, full, zerosLike, onesLike, arange, rand, randn, randint,
+  type TensorOptions, type RandomOptions,
+} from "./tensor/creation.js";
+export { Generator, manualSeed, defaultGenerator } from "./tensor/random.js";
+export { cat, stack } from "./ops/shape-ops.js";
+export { matmul } from "./ops/matmul.js";
+export { noGrad, isGradEnabled } from "./autograd/graph.js";
+export { gradcheck } from "./autograd/gradcheck.js";
+export * from "./errors.js";
+export * as F from "./ops/functional.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";

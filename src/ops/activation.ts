@@ -1,0 +1,109 @@
+// Activation functions, each with its backward written in terms of its own output where that is cheapest.
+import { record } from "../autograd/graph.js";
+import { DTypeError } from "../errors.js";
+import { allocate, isFloat } from "../tensor/dtype.js";
+import { normalizeDim, sizeOf } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+
+function requireFloat(x: Tensor, op: string): void {
+  if (!isFloat(x.dtype)) throw new DTypeError(`${op}: "${op}" not implemented for '${x.dtype}'`);
+}
+
+export function sigmoid(x: Tensor): Tensor {
+  requireFloat(x, "sigmoid");
+  const xd = x.data, out = allocate(x.dtype, x.size);
+  for (let i = 0; i < out.length; i++) out[i] = 1 / (1 + Math.exp(-xd[i]));
+  const result = new Tensor(out, x.shape);
+  return record(result, "SigmoidBackward", [x], (g) => {
+    const grad = allocate(g.dtype, x.size), gd = g.data;
+    for (let i = 0; i < grad.length; i++) grad[i] = gd[i] * out[i] * (1 - out[i]);
+    return [new Tensor(grad, x.shape)];
+  });
+}
+
+export function relu(x: Tensor): Tensor {
+  const xd = x.data, out = allocate(x.dtype, x.size);
+  // x > 0 ? x : 0 would turn NaN into 0; PyTorch keeps NaN.
+  for (let i = 0; i < out.length; i++) out[i] = xd[i] <= 0 ? 0 : xd[i];
+  const result = new Tensor(out, x.shape);
+  return record(result, "ReluBackward", [x], (g) => {
+    const grad = allocate(g.dtype, x.size), gd = g.data;
+    for (let i = 0; i < grad.length; i++) grad[i] = out[i] > 0 ? gd[i] : 0;
+    return [new Tensor(grad, x.shape)];
+  });
+}
+
+export function tanh(x: Tensor): Tensor {
+  requireFloat(x, "tanh");
+  const xd = x.data, out = allocate(x.dtype, x.size);
+  for (let i = 0; i < out.length; i++) out[i] = Math.tanh(xd[i]);
+  const result = new Tensor(out, x.shape);
+  return record(result, "TanhBackward", [x], (g) => {
+    const grad = allocate(g.dtype, x.size), gd = g.data;
+    for (let i = 0; i < grad.length; i++) grad[i] = gd[i] * (1 - out[i] * out[i]);
+    return [new Tensor(grad, x.shape)];
+  });
+}
+
+/** Walks every 1-D lane along `dim`: fn(base, n, stride). */
+function lanes(shape: readonly number[], dim: number, fn: (base: number, n: number, stride: number) => void): void {
+  const outer = sizeOf(shape.slice(0, dim)), n = shape[dim], inner = sizeOf(shape.slice(dim + 1));
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) fn(o * n * inner + i, n, inner);
+}
+
+/** log(softmax(x)) computed as x - max - log(sum(exp(x - max))): stable for logits like ±1000. */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  requireFloat(x, "log_softmax");
+  const d = normalizeDim(dim, x.ndim, "log_softmax");
+  const shape = x.ndim === 0 ? [1] : x.shape;
+  const xd = x.data, out = allocate(x.dtype, x.size);
+  lanes(shape, d, (base, n, stride) => {
+    let max = -Infinity;
+    for (let k = 0; k < n; k++) max = Math.max(max, xd[base + k * stride]);
+    if (max === -Infinity) max = 0; // an all -inf lane: keep NaN-free arithmetic as PyTorch does
+    let total = 0;
+    for (let k = 0; k < n; k++) total += Math.exp(xd[base + k * stride] - max);
+    const logTotal = Math.log(total) + max;
+    for (let k = 0; k < n; k++) out[base + k * stride] = xd[base + k * stride] - logTotal;
+  });
+  const result = new Tensor(out, x.shape);
+  return record(result, "LogSoftmaxBackward", [x], (g) => {
+    const grad = allocate(g.dtype, x.size), gd = g.data;
+    lanes(shape, d, (base, n, stride) => {
+      let gsum = 0;
+      for (let k = 0; k < n; k++) gsum += gd[base + k * stride];
+      for (let k = 0; k < n; k++) {
+        const at = base + k * stride;
+        grad[at] = gd[at] - Math.exp(out[at]) * gsum;
+      }
+    });
+    return [new Tensor(grad, x.shape)];
+  });
+}
+
+export function softmax(x: Tensor, dim: number): Tensor {
+  requireFloat(x, "softmax");
+  const d = normalizeDim(dim, x.ndim, "softmax");
+  const shape = x.ndim === 0 ? [1] : x.shape;
+  const xd = x.data, out = allocate(x.dtype, x.size);
+  lanes(shape, d, (base, n, stride) => {
+    let max = -Infinity;
+    for (let k = 0; k < n; k++) max = Math.max(max, xd[base + k * stride]);
+    let total = 0;
+    for (let k = 0; k < n; k++) total += Math.exp(xd[base + k * stride] - max);
+    for (let k = 0; k < n; k++) out[base + k * stride] = Math.exp(xd[base + k * stride] - max) / total;
+  });
+  const result = new Tensor(out, x.shape);
+  return record(result, "SoftmaxBackward", [x], (g) => {
+    const grad = allocate(g.dtype, x.size), gd = g.data;
+    lanes(shape, d, (base, n, stride) => {
+      let dot = 0;
+      for (let k = 0; k < n; k++) dot += gd[base + k * stride] * out[base + k * stride];
+      for (let k = 0; k < n; k++) {
+        const at = base + k * stride;
+        grad[at] = out[at] * (gd[at] - dot);
+      }
+    });
+    return [new Tensor(grad, x.shape)];
+  });
+}

@@ -1,0 +1,221 @@
+// Elementwise arithmetic with NumPy/PyTorch broadcasting, each op with its backward.
+import { record } from "../autograd/graph.js";
+import { AutogradError, DTypeError, ShapeError } from "../errors.js";
+import { allocate, floatResult, isFloat, promote, type DType, type Storage } from "../tensor/dtype.js";
+import { broadcastShapes, broadcastStrides, formatShape, sameShape, sizeOf, type Shape } from "../tensor/shape.js";
+import { isGradEnabled } from "../autograd/graph.js";
+import { Tensor, type Operand } from "../tensor/tensor.js";
+
+type BinaryFn = (x: number, y: number) => number;
+
+/** A JS number as a 0-d tensor, typed as PyTorch types a Python scalar next to a tensor. */
+function scalarLike(value: number, like: Tensor): Tensor {
+  let dtype: DType = like.dtype;
+  if (!isFloat(dtype) && !Number.isInteger(value)) dtype = "float32";
+  if (dtype === "bool") dtype = "int32";
+  return Tensor.filled([], value, dtype);
+}
+
+function operands(a: Operand, b: Operand): [Tensor, Tensor] {
+  if (a instanceof Tensor && b instanceof Tensor) return [a, b];
+  if (a instanceof Tensor) return [a, scalarLike(b as number, a)];
+  if (b instanceof Tensor) return [scalarLike(a as number, b), b];
+  return [Tensor.filled([], a as number, "float32"), Tensor.filled([], b as number, "float32")];
+}
+
+/** out[i] = fn(a[i'], b[i'']) over the broadcast shape, into a new array of `dtype`. */
+function broadcastApply(a: Tensor, b: Tensor, dtype: DType, fn: BinaryFn, op: string): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape, op);
+  const size = sizeOf(shape);
+  const out = allocate(dtype, size);
+  const ad = a.data, bd = b.data;
+  if (ad.length === size && bd.length === size) {
+    for (let i = 0; i < size; i++) out[i] = fn(ad[i], bd[i]);
+  } else if (bd.length === 1 && ad.length === size) {
+    const y = bd[0];
+    for (let i = 0; i < size; i++) out[i] = fn(ad[i], y);
+  } else if (ad.length === 1 && bd.length === size) {
+    const x = ad[0];
+    for (let i = 0; i < size; i++) out[i] = fn(x, bd[i]);
+  } else {
+    // General case: walk the output in order, advancing each input by its (possibly zero) broadcast stride.
+    const as = broadcastStrides(a.shape, shape), bs = broadcastStrides(b.shape, shape);
+    const ndim = shape.length;
+    const index = new Array<number>(ndim).fill(0);
+    let ai = 0, bi = 0;
+    for (let i = 0; i < size; i++) {
+      out[i] = fn(ad[ai], bd[bi]);
+      for (let d = ndim - 1; d >= 0; d--) {
+        index[d]++;
+        ai += as[d];
+        bi += bs[d];
+        if (index[d] < shape[d]) break;
+        ai -= as[d] * shape[d];
+        bi -= bs[d] * shape[d];
+        index[d] = 0;
+      }
+    }
+  }
+  return new Tensor(out, shape);
+}
+
+/** Sums a broadcast gradient back down to the shape of the input it flowed from. */
+export function sumToShape(grad: Tensor, shape: Shape): Tensor {
+  if (sameShape(grad.shape, shape)) return grad;
+  const out = allocate(grad.dtype, sizeOf(shape));
+  const strides = broadcastStrides(shape, grad.shape);
+  const gshape = grad.shape, ndim = gshape.length, gd = grad.data;
+  const index = new Array<number>(ndim).fill(0);
+  let oi = 0;
+  for (let i = 0; i < gd.length; i++) {
+    out[oi] += gd[i];
+    for (let d = ndim - 1; d >= 0; d--) {
+      index[d]++;
+      oi += strides[d];
+      if (index[d] < gshape[d]) break;
+      oi -= strides[d] * gshape[d];
+      index[d] = 0;
+    }
+  }
+  return new Tensor(out, shape);
+}
+
+function mapUnary(x: Tensor, dtype: DType, fn: (v: number) => number): Tensor {
+  const out = allocate(dtype, x.size);
+  const xd = x.data;
+  for (let i = 0; i < out.length; i++) out[i] = fn(xd[i]);
+  return new Tensor(out, x.shape);
+}
+
+export function cast(x: Tensor, dtype: DType, forceCopy = false): Tensor {
+  if (dtype === x.dtype && !forceCopy) return x;
+  const out = allocate(dtype, x.size);
+  if (dtype === "bool") for (let i = 0; i < out.length; i++) out[i] = x.data[i] !== 0 ? 1 : 0;
+  else if (dtype === "int32") for (let i = 0; i < out.length; i++) out[i] = Math.trunc(x.data[i]);
+  else out.set(x.data);
+  const result = new Tensor(out, x.shape);
+  if (isFloat(dtype) && isFloat(x.dtype)) {
+    return record(result, "ToCopyBackward", [x], (g) => [cast(g, x.dtype, true)]);
+  }
+  return result;
+}
+
+function arithmeticDtype(a: Tensor, b: Tensor): DType {
+  const dtype = promote(a.dtype, b.dtype);
+  return dtype === "bool" ? "int32" : dtype;
+}
+
+export function add(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  const out = broadcastApply(x, y, arithmeticDtype(x, y), (p, q) => p + q, "add");
+  return record(out, "AddBackward", [x, y], (g) => [sumToShape(g, x.shape), sumToShape(g, y.shape)]);
+}
+
+export function sub(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  const out = broadcastApply(x, y, arithmeticDtype(x, y), (p, q) => p - q, "sub");
+  return record(out, "SubBackward", [x, y], (g) => [sumToShape(g, x.shape), sumToShape(neg(g), y.shape)]);
+}
+
+export function mul(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  const out = broadcastApply(x, y, arithmeticDtype(x, y), (p, q) => p * q, "mul");
+  return record(out, "MulBackward", [x, y], (g) => [
+    x.requiresGrad ? sumToShape(mul(g, y), x.shape) : null,
+    y.requiresGrad ? sumToShape(mul(g, x), y.shape) : null,
+  ]);
+}
+
+export function div(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  const dtype = floatResult(arithmeticDtype(x, y)); // true division, as torch.div
+  const out = broadcastApply(x, y, dtype, (p, q) => p / q, "div");
+  return record(out, "DivBackward", [x, y], (g) => [
+    x.requiresGrad ? sumToShape(div(g, y), x.shape) : null,
+    y.requiresGrad ? sumToShape(neg(div(mul(g, out), y)), y.shape) : null,
+  ]);
+}
+
+export function pow(a: Operand, exponent: Operand): Tensor {
+  const [x, y] = operands(a, exponent);
+  const out = broadcastApply(x, y, arithmeticDtype(x, y), Math.pow, "pow");
+  return record(out, "PowBackward", [x, y], (g) => [
+    x.requiresGrad ? sumToShape(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
+    y.requiresGrad ? sumToShape(mul(g, mul(out, log(x))), y.shape) : null,
+  ]);
+}
+
+export function neg(x: Tensor): Tensor {
+  const out = mapUnary(x, x.dtype === "bool" ? "int32" : x.dtype, (v) => -v);
+  return record(out, "NegBackward", [x], (g) => [neg(g)]);
+}
+
+export function exp(x: Tensor): Tensor {
+  const out = mapUnary(x, floatResult(x.dtype), Math.exp);
+  return record(out, "ExpBackward", [x], (g) => [mul(g, out)]);
+}
+
+export function log(x: Tensor): Tensor {
+  const out = mapUnary(x, floatResult(x.dtype), Math.log);
+  return record(out, "LogBackward", [x], (g) => [div(g, x)]);
+}
+
+export function sqrt(x: Tensor): Tensor {
+  const out = mapUnary(x, floatResult(x.dtype), Math.sqrt);
+  return record(out, "SqrtBackward", [x], (g) => [div(g, mul(out, 2))]);
+}
+
+export function abs(x: Tensor): Tensor {
+  const out = mapUnary(x, x.dtype, Math.abs);
+  return record(out, "AbsBackward", [x], (g) => [mul(g, mapUnary(x, x.dtype, Math.sign))]);
+}
+
+const comparisons = {
+  eq: (p: number, q: number) => (p === q ? 1 : 0),
+  ne: (p: number, q: number) => (p !== q ? 1 : 0),
+  gt: (p: number, q: number) => (p > q ? 1 : 0),
+  lt: (p: number, q: number) => (p < q ? 1 : 0),
+  ge: (p: number, q: number) => (p >= q ? 1 : 0),
+  le: (p: number, q: number) => (p <= q ? 1 : 0),
+};
+
+/** Elementwise comparison; a bool tensor, no gradient. */
+export function compare(a: Operand, b: Operand, op: keyof typeof comparisons): Tensor {
+  const [x, y] = operands(a, b);
+  return broadcastApply(x, y, "bool", comparisons[op], op);
+}
+
+/** x op= value, in place and outside autograd (optimizer updates, the book's manual SGD step). */
+export function inPlace(x: Tensor, value: Operand, op: "add" | "sub" | "mul" | "fill"): void {
+  if (isGradEnabled() && x.requiresGrad && x.isLeaf) {
+    throw new AutogradError(`${op}_: a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+  const xd: Storage = x.data;
+  if (typeof value === "number") {
+    if (op === "fill") xd.fill(value);
+    else if (op === "add") for (let i = 0; i < xd.length; i++) xd[i] += value;
+    else if (op === "sub") for (let i = 0; i < xd.length; i++) xd[i] -= value;
+    else for (let i = 0; i < xd.length; i++) xd[i] *= value;
+    return;
+  }
+  if (!isFloat(x.dtype) && isFloat(value.dtype)) {
+    throw new DTypeError(`${op}_: result type Float can't be cast to the desired output type ${x.dtype}`);
+  }
+  const shape = broadcastShapes(x.shape, value.shape, `${op}_`);
+  if (!sameShape(shape, x.shape)) {
+    throw new ShapeError(`${op}_: output with shape ${formatShape(x.shape)} doesn't match the broadcast shape ${formatShape(shape)}`);
+  }
+  const vd = value.data;
+  if (vd.length === xd.length) {
+    if (op === "fill") xd.set(vd);
+    else if (op === "add") for (let i = 0; i < xd.length; i++) xd[i] += vd[i];
+    else if (op === "sub") for (let i = 0; i < xd.length; i++) xd[i] -= vd[i];
+    else for (let i = 0; i < xd.length; i++) xd[i] *= vd[i];
+    return;
+  }
+  const expanded = broadcastApply(x, value, x.dtype, (_p, q) => q, op).data;
+  for (let i = 0; i < xd.length; i++) {
+    xd[i] = op === "fill" ? expanded[i] : op === "add" ? xd[i] + expanded[i] : op === "sub" ? xd[i] - expanded[i] : xd[i] * expanded[i];
+  }
+}
+
