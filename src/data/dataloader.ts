@@ -1,0 +1,75 @@
+// Batches from a dataset, like torch.utils.data.DataLoader without workers:
+//   for (const [X, y] of new DataLoader(train, { batchSize: 256, shuffle: true, seed: 0 })) { ... }
+// With shuffle, each pass (epoch) draws a new permutation from one seeded stream, so epochs differ
+// from each other while the whole sequence repeats exactly for the same seed.
+import { ValueError } from "../errors.js";
+import type { BatchSource } from "./dataset.js";
+import { SeededRandom, type IntegerRandom } from "./random.js";
+
+export interface DataLoaderOptions {
+  /** Samples per batch (default 1, as in PyTorch). */
+  batchSize?: number;
+  /** Visit samples in a new random order every epoch (default false: in order). */
+  shuffle?: boolean;
+  /** Drop the last batch when it would be smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /** Seed of the shuffling stream; without one, each DataLoader gets a random seed. */
+  seed?: number;
+  /** A random stream of your own (anything with int(n)), instead of seed. */
+  generator?: IntegerRandom;
+}
+
+export class DataLoader<Batch> implements Iterable<Batch> {
+  readonly dataset: BatchSource<Batch>;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  private readonly random: IntegerRandom;
+
+  constructor(dataset: BatchSource<Batch>, options: DataLoaderOptions = {}) {
+    const batchSize = options.batchSize ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) {
+      throw new ValueError(`DataLoader: batchSize should be a positive integer value, but got batchSize=${batchSize}`);
+    }
+    if (options.seed !== undefined && options.generator !== undefined) {
+      throw new ValueError("DataLoader: pass either seed or generator, not both");
+    }
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = options.shuffle ?? false;
+    this.dropLast = options.dropLast ?? false;
+    this.random = options.generator ?? new SeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+  }
+
+  /** Number of batches in one epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<Batch> {
+    // The order is fixed when the epoch starts, as PyTorch's sampler does.
+    const order = this.shuffle ? permutation(this.dataset.length, this.random) : identity(this.dataset.length);
+    for (let b = 0; b < this.length; b++) {
+      yield this.dataset.batch(order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length)));
+    }
+  }
+}
+
+function identity(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
+/** Fisher-Yates: every ordering equally likely given a uniform int(n). */
+export function permutation(n: number, random: IntegerRandom): Int32Array {
+  const order = identity(n);
+  for (let i = n - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    const held = order[i];
+    order[i] = order[j];
+    order[j] = held;
+  }
+  return order;
+}

@@ -1,0 +1,130 @@
+// Fetch one file into place only when it is complete and verified: the bytes stream into a
+// temporary file beside the destination while being hashed, and the rename happens last, so a
+// cut connection or a tampered file never leaves something that looks like a good copy.
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, unlinkSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { dirname } from "node:path";
+import { DataError } from "../errors.js";
+
+export type FetchFunction = (url: string, init?: { signal?: AbortSignal; redirect?: "follow" }) => Promise<Response>;
+
+export interface DownloadOptions {
+  url: string;
+  destination: string;
+  /** Expected SHA-256 of the downloaded bytes, lowercase hex. */
+  sha256: string;
+  /** Refuse responses larger than this many bytes (announced or actual). */
+  maxBytes: number;
+  /** Whole-download time limit in milliseconds (default 10 minutes). */
+  timeoutMs?: number;
+  /** Replaceable for tests; the global fetch otherwise. */
+  fetch?: FetchFunction;
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * HTTPS only, so nobody on the path can swap the file; plain HTTP is accepted for loopback
+ * addresses alone, where the tests run their own server and no network is crossed.
+ */
+export function checkDownloadUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DataError(`download: ${url} is not a valid URL`);
+  }
+  const loopbackHttp = parsed.protocol === "http:" && LOOPBACK_HOSTS.has(parsed.hostname);
+  if (parsed.protocol !== "https:" && !loopbackHttp) {
+    throw new DataError(`download: refusing ${url}: only https:// URLs are allowed (plain http only for a server on this machine)`);
+  }
+  return parsed;
+}
+
+export async function downloadVerified(options: DownloadOptions): Promise<void> {
+  const { url, destination, sha256, maxBytes } = options;
+  checkDownloadUrl(url);
+  const fetchFunction: FetchFunction = options.fetch ?? ((target, init) => fetch(target, init));
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 10 * 60 * 1000);
+
+  let response: Response;
+  try {
+    response = await fetchFunction(url, { signal, redirect: "follow" });
+  } catch (error) {
+    throw new DataError(`download: cannot fetch ${url}: ${describeFetchError(error)}`);
+  }
+  // A redirect may not downgrade the connection: the final URL obeys the same rule.
+  if (response.url) checkDownloadUrl(response.url);
+  if (!response.ok) {
+    throw new DataError(`download: ${url} answered HTTP ${response.status} ${response.statusText}`.trimEnd());
+  }
+  const announced = Number(response.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(announced) && announced > maxBytes) {
+    await response.body?.cancel();
+    throw new DataError(`download: ${url} announces ${announced} bytes, more than the ${maxBytes} expected; not downloading`);
+  }
+  if (!response.body) throw new DataError(`download: ${url} answered with an empty body`);
+
+  mkdirSync(dirname(destination), { recursive: true });
+  const temporary = `${destination}.part-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const file = await open(temporary, "w");
+  const hash = createHash("sha256");
+  const reader = response.body.getReader();
+  let received = 0;
+  let completed = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (received === 0) checkLooksLikeGzip(value, url, response.headers.get("content-type"));
+      received += value.byteLength;
+      if (received > maxBytes) {
+        throw new DataError(`download: ${url} sent more than the ${maxBytes} bytes expected; stopped`);
+      }
+      hash.update(value);
+      await file.write(value);
+    }
+    if (received === 0) throw new DataError(`download: ${url} answered with an empty body`);
+    const digest = hash.digest("hex");
+    if (digest !== sha256) {
+      throw new DataError(`download: ${url} does not match its known checksum (SHA-256 ${digest}, expected ${sha256}); the file was not kept`);
+    }
+    await file.sync();
+    completed = true;
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    if (error instanceof DataError) throw error;
+    throw new DataError(`download: ${url} failed after ${received} bytes: ${describeFetchError(error)}`);
+  } finally {
+    await file.close();
+    if (!completed) removeQuietly(temporary);
+  }
+  renameSync(temporary, destination);
+}
+
+function checkLooksLikeGzip(firstChunk: Uint8Array, url: string, contentType: string | null): void {
+  if (firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b) return;
+  const start = new TextDecoder().decode(firstChunk.subarray(0, 256)).trimStart().toLowerCase();
+  if ((contentType ?? "").includes("html") || start.startsWith("<!doctype html") || start.startsWith("<html") || start.startsWith("<")) {
+    throw new DataError(`download: ${url} sent an HTML page instead of gzip data (a captive portal, proxy or error page?); nothing was kept`);
+  }
+  const firstBytes = Array.from(firstChunk.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
+  throw new DataError(`download: ${url} did not send gzip data (it starts with bytes ${firstBytes}, gzip starts with 1f 8b); nothing was kept`);
+}
+
+function describeFetchError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === "TimeoutError" || error.name === "AbortError") return "timed out";
+  // Node's fetch hides the useful part (ENOTFOUND, ECONNREFUSED, ...) in `cause`.
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone: nothing to clean.
+  }
+}
