@@ -1,0 +1,184 @@
+// The protocol gaps of stock tslab 1.0.22, checked against the real convlab kernel process.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installKernelSpec, KernelClient } from "./kernel-client.js";
+
+const KERNEL = '(globalThis as any)[Symbol.for("convlab.kernel")]';
+
+let kernel: KernelClient;
+
+beforeAll(async () => {
+  kernel = await KernelClient.start(installKernelSpec());
+}, 60_000);
+
+afterAll(async () => {
+  await kernel?.shutdown();
+});
+
+function streamText(outputs: { header: { msg_type: string }; content: Record<string, any> }[], name: string): string {
+  return outputs
+    .filter((m) => m.header.msg_type === "stream" && m.content.name === name)
+    .map((m) => m.content.text)
+    .join("");
+}
+
+describe("error replies", () => {
+  it("throw new RangeError -> reply and one iopub error with ename, evalue, traceback", async () => {
+    const { reply, outputs } = await kernel.execute('const limit = 3;\nthrow new RangeError("index 7 is out of bounds");');
+    expect(reply.content.status).toBe("error");
+    expect(reply.content.ename).toBe("RangeError");
+    expect(reply.content.evalue).toBe("index 7 is out of bounds");
+    expect(reply.content.traceback[0]).toBe("RangeError: index 7 is out of bounds");
+    expect(outputs.map((m) => m.header.msg_type)).toEqual(["error"]);
+    expect(outputs[0].content).toEqual({
+      ename: "RangeError",
+      evalue: "index 7 is out of bounds",
+      traceback: reply.content.traceback,
+    });
+  });
+
+  it("an Error subclass without its own name is reported by its class name", async () => {
+    const { reply } = await kernel.execute('class ShapeMismatch extends Error {}\nthrow new ShapeMismatch("expected [2, 3]");');
+    expect(reply.content.ename).toBe("ShapeMismatch");
+    expect(reply.content.evalue).toBe("expected [2, 3]");
+  });
+
+  it("a type error is a TSError carrying the compiler's message and position", async () => {
+    const { reply, outputs } = await kernel.execute('const epochs: number = "ten";');
+    expect(reply.content.status).toBe("error");
+    expect(reply.content.ename).toBe("TSError");
+    expect(reply.content.evalue).toBe("1:7 - Type 'string' is not assignable to type 'number'.");
+    expect(outputs.map((m) => m.header.msg_type)).toEqual(["error"]);
+  });
+
+  it("a rejected top-level await is an error with the rejection's message", async () => {
+    const { reply } = await kernel.execute('await Promise.reject(new TypeError("not a tensor"));');
+    expect([reply.content.status, reply.content.ename, reply.content.evalue]).toEqual(["error", "TypeError", "not a tensor"]);
+  });
+});
+
+describe("execute_result and execution_count", () => {
+  it("6 * 7 -> execute_result text/plain '42' with the reply's execution_count", async () => {
+    const { reply, outputs, executeInput } = await kernel.execute("6 * 7");
+    const results = outputs.filter((m) => m.header.msg_type === "execute_result");
+    expect(results).toHaveLength(1);
+    expect(results[0].content.data).toEqual({ "text/plain": "42" });
+    expect(results[0].content.execution_count).toBe(reply.content.execution_count);
+    expect(executeInput?.content.execution_count).toBe(reply.content.execution_count);
+    expect(streamText(outputs, "stdout")).toBe("");
+  });
+
+  it("a value with a convlab.mimeBundle method ends a cell as its rich bundle", async () => {
+    const code = '({ [Symbol.for("convlab.mimeBundle")]() { return { "text/html": "<b>fig</b>" }; }, toString() { return "fig"; } })';
+    const { outputs } = await kernel.execute(code);
+    const result = outputs.find((m) => m.header.msg_type === "execute_result");
+    expect(result?.content.data["text/html"]).toBe("<b>fig</b>");
+    expect(typeof result?.content.data["text/plain"]).toBe("string");
+  });
+
+  it("a statement with no value sends no execute_result", async () => {
+    const { outputs } = await kernel.execute("let unused = 1;");
+    expect(outputs).toEqual([]);
+  });
+
+  it("counts cells 1 by 1, errors included, silent cells not", async () => {
+    const first = (await kernel.execute("1")).reply.content.execution_count;
+    const failing = (await kernel.execute('throw new Error("x")')).reply.content.execution_count;
+    const silent = await kernel.execute("2", { silent: true });
+    const after = (await kernel.execute("3")).reply.content.execution_count;
+    expect(failing).toBe(first + 1);
+    expect(silent.reply.content.execution_count).toBe(first + 1);
+    expect(silent.outputs).toEqual([]);
+    expect(after).toBe(first + 2);
+  });
+});
+
+describe("rich display", () => {
+  it("display() sends one display_data with html, svg and text, and updateDisplay replaces it by id", async () => {
+    const code = [
+      `const kernelApi = ${KERNEL};`,
+      'const figureId = kernelApi.display({ "text/html": "<p>epoch 1</p>", "image/svg+xml": "<svg/>", "text/plain": "epoch 1" });',
+      'kernelApi.updateDisplay(figureId, { "text/html": "<p>epoch 2</p>", "image/svg+xml": "<svg/>", "text/plain": "epoch 2" });',
+      "figureId",
+    ].join("\n");
+    const { reply, outputs } = await kernel.execute(code);
+    expect(reply.content.status).toBe("ok");
+    const displays = outputs.filter((m) => m.header.msg_type === "display_data");
+    const updates = outputs.filter((m) => m.header.msg_type === "update_display_data");
+    expect(displays).toHaveLength(1);
+    expect(displays[0].content.data).toEqual({ "text/html": "<p>epoch 1</p>", "image/svg+xml": "<svg/>", "text/plain": "epoch 1" });
+    expect(updates).toHaveLength(1);
+    expect(updates[0].content.data["text/plain"]).toBe("epoch 2");
+    const figureId = displays[0].content.transient.display_id;
+    expect(updates[0].content.transient.display_id).toBe(figureId);
+    const result = outputs.find((m) => m.header.msg_type === "execute_result");
+    expect(result?.content.data["text/plain"]).toBe(`'${figureId}'`);
+  });
+
+  it("an update from a timer after the cell finished still reaches the display", async () => {
+    const code = [
+      `const lateApi = ${KERNEL};`,
+      'const lateId = lateApi.display({ "text/plain": "loss 1.0" });',
+      'setTimeout(() => lateApi.updateDisplay(lateId, { "text/plain": "loss 0.5" }), 50);',
+    ].join("\n");
+    const { outputs } = await kernel.execute(code);
+    const displayId = outputs.find((m) => m.header.msg_type === "display_data")?.content.transient.display_id;
+    const update = await kernel.nextIopub((m) => m.header.msg_type === "update_display_data");
+    expect(update.content.transient.display_id).toBe(displayId);
+    expect(update.content.data).toEqual({ "text/plain": "loss 0.5" });
+  });
+
+  it("tslab's own display API works through the kernel", async () => {
+    const { outputs } = await kernel.execute('import * as tslab from "tslab";\ntslab.display.html("<em>tslab</em>");');
+    expect(outputs.map((m) => [m.header.msg_type, m.content.data])).toEqual([["display_data", { "text/html": "<em>tslab</em>" }]]);
+  });
+});
+
+describe("stream output", () => {
+  it("2000 console.log lines from one synchronous loop all arrive, in order, coalesced", async () => {
+    const { reply, outputs } = await kernel.execute('for (let i = 0; i < 2000; i++) console.log("line " + i);');
+    expect(reply.content.status).toBe("ok");
+    const lines = streamText(outputs, "stdout").split("\n").filter((line) => line !== "");
+    expect(lines).toHaveLength(2000);
+    expect(lines[0]).toBe("line 0");
+    expect(lines[1999]).toBe("line 1999");
+    expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
+    const streamMessages = outputs.filter((m) => m.header.msg_type === "stream").length;
+    expect(streamMessages).toBeLessThanOrEqual(2);
+  });
+
+  it("stdout and stderr keep their relative order", async () => {
+    const { outputs } = await kernel.execute('console.log("a"); console.error("b"); console.log("c");');
+    expect(outputs.map((m) => [m.content.name, m.content.text])).toEqual([
+      ["stdout", "a\n"],
+      ["stderr", "b\n"],
+      ["stdout", "c\n"],
+    ]);
+  });
+});
+
+describe("stop on error", () => {
+  it("cells queued behind a failing cell are answered 'aborted'; a cell sent afterwards runs", async () => {
+    const failing = await kernel.submit('const start = Date.now(); while (Date.now() - start < 300) {}\nthrow new Error("stop here");');
+    const queued1 = await kernel.submit('console.log("must not run 1")');
+    const queued2 = await kernel.submit('console.log("must not run 2")');
+    expect((await kernel.collect(failing)).reply.content.status).toBe("error");
+    const aborted = [await kernel.collect(queued1), await kernel.collect(queued2)];
+    for (const { reply, outputs, executeInput } of aborted) {
+      expect(reply.content.status).toBe("aborted");
+      expect(outputs).toEqual([]);
+      expect(executeInput).toBeNull();
+    }
+    const later = await kernel.execute('console.log("runs")');
+    expect(later.reply.content.status).toBe("ok");
+    expect(streamText(later.outputs, "stdout")).toBe("runs\n");
+  });
+
+  it("with stop_on_error false, queued cells still run", async () => {
+    const failing = await kernel.submit('throw new Error("tolerated")', { stop_on_error: false });
+    const next = await kernel.submit('console.log("still runs")');
+    expect((await kernel.collect(failing)).reply.content.status).toBe("error");
+    const { reply, outputs } = await kernel.collect(next);
+    expect(reply.content.status).toBe("ok");
+    expect(streamText(outputs, "stdout")).toBe("still runs\n");
+  });
+});
