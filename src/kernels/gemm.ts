@@ -1,6 +1,9 @@
 // General matrix multiply on flat row-major arrays: the one hot loop under matmul, linear and conv (via unfold).
 // This file holds the readable reference kernel; faster kernels live beside it and are tested against it.
 
+import { ShapeError } from "../errors.js";
+import { gemmWasm, gemmWasmFits } from "./wasm/gemm-wasm.js";
+
 export type FloatArray = Float32Array | Float64Array;
 
 /**
@@ -30,5 +33,38 @@ export function gemmReference(
   }
 }
 
-/** The gemm every op calls; a faster implementation replaces the reference here once tested against it. */
-export const gemm = gemmReference;
+/**
+ * Below this many multiply-adds (M·N·K) the JS reference beats the WebAssembly kernel, whose fixed cost is
+ * copying A, B and C into its memory and packing B (measured by bench/gemm.ts).
+ */
+export const WASM_MIN_MULTIPLY_ADDS = 4096;
+
+/**
+ * The gemm every op calls, with gemmReference's contract. All-float32 products of useful size run in the
+ * WebAssembly SIMD kernel (src/kernels/wasm/gemm-wasm.ts, tested against the reference);
+ * float64 (and mixed) arrays, tiny products and products too large for wasm memory run in the reference.
+ */
+export function gemm(
+  A: FloatArray, B: FloatArray, C: FloatArray,
+  M: number, N: number, K: number,
+  transA = false, transB = false, accumulate = false,
+): void {
+  checkLength("A", A, M * K, transA ? [K, M] : [M, K]);
+  checkLength("B", B, K * N, transB ? [N, K] : [K, N]);
+  checkLength("C", C, M * N, [M, N]);
+  if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array
+    && M * N * K >= WASM_MIN_MULTIPLY_ADDS && gemmWasmFits(M, N, K)) {
+    gemmWasm(A, B, C, M, N, K, transA, transB, accumulate);
+  } else {
+    gemmReference(A, B, C, M, N, K, transA, transB, accumulate);
+  }
+}
+
+/** A short array would make the reference read `undefined` (NaN) and the wasm kernel read stale memory. */
+function checkLength(name: string, array: FloatArray, needed: number, shape: number[]): void {
+  if (array.length < needed) {
+    throw new ShapeError(
+      `gemm: ${name} has ${array.length} elements, but a [${shape.join(", ")}] matrix needs ${needed}`,
+    );
+  }
+}

@@ -1,0 +1,60 @@
+// GFLOP/s of the float32 gemm kernels on LeNet's shapes (the table in /work/shared/PEERS.md) and on small
+// products (where the dispatch threshold WASM_MIN_MULTIPLY_ADDS comes from). Run: `npm run bench:gemm`.
+// Times include everything a caller pays: for the wasm kernel, copying A, B (and C) in and C out.
+import { gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../src/kernels/gemm.js";
+import { gemmWasm } from "../src/kernels/wasm/gemm-wasm.js";
+
+type Kernel = typeof gemmWasm; // both kernels, on float32 arrays
+
+/** Best of several timed runs, in seconds, each run repeating the call until it has taken ≥ 20 ms. */
+function secondsPerCall(call: () => void, runs: number): number {
+  call(); // warm-up: JIT, first wasm load, memory growth
+  let best = Infinity;
+  for (let run = 0; run < runs; run++) {
+    let calls = 0;
+    const start = process.hrtime.bigint();
+    let elapsed = 0;
+    do {
+      call();
+      calls++;
+      elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    } while (elapsed < 0.02);
+    best = Math.min(best, elapsed / calls);
+  }
+  return best;
+}
+
+function gflops(kernel: Kernel, M: number, N: number, K: number, transA: boolean, transB: boolean, runs: number): number {
+  const A = Float32Array.from({ length: M * K }, () => Math.random() - 0.5);
+  const B = Float32Array.from({ length: K * N }, () => Math.random() - 0.5);
+  const C = new Float32Array(M * N);
+  const seconds = secondsPerCall(() => kernel(A, B, C, M, N, K, transA, transB, false), runs);
+  return (2 * M * N * K) / seconds / 1e9;
+}
+
+const lenetShapes: [string, number, number, number][] = [
+  ["conv1-shaped 6×25×200704", 6, 200704, 25],
+  ["conv2-shaped 16×150×25600", 16, 25600, 150],
+  ["fc1-shaped 256×400×120", 256, 120, 400],
+  ["512³", 512, 512, 512],
+];
+const transposes: [string, boolean, boolean][] = [
+  ["A·B", false, false], ["A·Bᵀ", false, true], ["Aᵀ·B", true, false], ["Aᵀ·Bᵀ", true, true],
+];
+
+const cell = (value: number) => value.toFixed(1).padStart(7);
+console.log("float32 gemm, GFLOP/s (2·M·N·K / time), one thread, M×K×N as in PEERS.md; columns are op(A)·op(B)");
+console.log(`${"shape".padEnd(28)}${"reference A·B".padStart(15)}${transposes.map(([name]) => `  wasm ${name}`.padStart(13)).join("")}`);
+for (const [name, M, N, K] of lenetShapes) {
+  const reference = gflops(gemmReference, M, N, K, false, false, 2);
+  const fast = transposes.map(([, transA, transB]) => gflops(gemmWasm, M, N, K, transA, transB, 5));
+  console.log(`${name.padEnd(28)}${cell(reference).padStart(15)}${fast.map((value) => cell(value).padStart(13)).join("")}`);
+}
+
+console.log(`\nsmall square products, A·Bᵀ (gemm() sends M·N·K ≥ ${WASM_MIN_MULTIPLY_ADDS} to wasm)`);
+console.log(`${"M=N=K".padEnd(8)}${"M·N·K".padStart(9)}${"reference".padStart(11)}${"wasm".padStart(9)}`);
+for (const size of [2, 4, 8, 12, 16, 24, 32, 64]) {
+  const reference = gflops(gemmReference, size, size, size, false, true, 5);
+  const fast = gflops(gemmWasm, size, size, size, false, true, 5);
+  console.log(`${String(size).padEnd(8)}${String(size ** 3).padStart(9)}${cell(reference).padStart(11)}${cell(fast).padStart(9)}`);
+}

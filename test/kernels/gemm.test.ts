@@ -1,0 +1,218 @@
+// The WebAssembly float32 gemm against the JS reference: every transpose combination, edge sizes around the
+// 2×16 tile and the 256-deep K blocks, accumulation, NaN/Inf, offset views, and the dispatch in gemm().
+import { describe, expect, test } from "vitest";
+import { existsSync } from "node:fs";
+import { gemm, gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../../src/kernels/gemm.js";
+import { gemmWasm, gemmWasmPath } from "../../src/kernels/wasm/gemm-wasm.js";
+import { ShapeError } from "../../src/errors.js";
+
+/** mulberry32: a tiny seeded generator so every run tests the same numbers. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Uniform floats in [-1, 1). */
+function randomFloats(length: number, next: () => number): Float32Array {
+  return Float32Array.from({ length }, () => next() * 2 - 1);
+}
+
+/** Integers in [-8, 8]: with K ≤ 1000 every partial sum is an exact float32, so any order gives the same bits. */
+function randomIntegers(length: number, next: () => number): Float32Array {
+  return Float32Array.from({ length }, () => Math.floor(next() * 17) - 8);
+}
+
+/** Σ_p |op(A)[i,p]·op(B)[p,j]| for every (i, j): the scale that float32 rounding error is relative to. */
+function absoluteProducts(
+  A: Float32Array, B: Float32Array, M: number, N: number, K: number, transA: boolean, transB: boolean,
+): Float64Array {
+  const absA = Float64Array.from(A, Math.abs);
+  const absB = Float64Array.from(B, Math.abs);
+  const scale = new Float64Array(M * N);
+  gemmReference(absA, absB, scale, M, N, K, transA, transB);
+  return scale;
+}
+
+const transposeCases = [
+  { transA: false, transB: false, name: "A·B (matmul, conv forward)" },
+  { transA: false, transB: true, name: "A·Bᵀ (linear forward)" },
+  { transA: true, transB: false, name: "Aᵀ·B (linear weight gradient)" },
+  { transA: true, transB: true, name: "Aᵀ·Bᵀ" },
+];
+
+// Sizes straddle the micro-tile (2 rows × 16 columns) and the K block (256).
+const shapes: [number, number, number][] = [
+  [1, 1, 1], [1, 16, 1], [2, 16, 1], [1, 1, 33], [2, 15, 7], [3, 17, 5], [15, 16, 17], [16, 15, 33],
+  [17, 33, 16], [33, 17, 15], [6, 200, 25], [16, 64, 150], [7, 31, 256], [5, 18, 257], [9, 40, 513],
+  [64, 48, 300], [31, 1, 40], [1, 35, 300],
+];
+
+describe("gemmWasm equals gemmReference exactly on integer inputs", () => {
+  for (const { transA, transB, name } of transposeCases) {
+    for (const accumulate of [false, true]) {
+      test.each(shapes)(`${name} accumulate=${accumulate} M=%i N=%i K=%i`, (M, N, K) => {
+        const next = generator(M * 1_000_003 + N * 1009 + K);
+        const A = randomIntegers(M * K, next);
+        const B = randomIntegers(K * N, next);
+        const start = randomIntegers(M * N, next);
+        const expected = start.slice();
+        const actual = start.slice();
+        gemmReference(A, B, expected, M, N, K, transA, transB, accumulate);
+        gemmWasm(A, B, actual, M, N, K, transA, transB, accumulate);
+        expect(actual).toEqual(expected);
+      });
+    }
+  }
+});
+
+describe("gemmWasm matches gemmReference to float32 rounding on random floats", () => {
+  for (const { transA, transB, name } of transposeCases) {
+    test.each(shapes)(`${name} M=%i N=%i K=%i`, (M, N, K) => {
+      const next = generator(7 + M * 31 + N * 17 + K);
+      const A = randomFloats(M * K, next);
+      const B = randomFloats(K * N, next);
+      const expected = new Float32Array(M * N);
+      const actual = new Float32Array(M * N).fill(123); // stale contents must be overwritten
+      gemmReference(A, B, expected, M, N, K, transA, transB);
+      gemmWasm(A, B, actual, M, N, K, transA, transB);
+      const scale = absoluteProducts(A, B, M, N, K, transA, transB);
+      let worst = 0;
+      for (let index = 0; index < M * N; index++) {
+        worst = Math.max(worst, Math.abs(actual[index] - expected[index]) / (scale[index] + 1e-30));
+      }
+      expect(worst).toBeLessThan(1e-5);
+    });
+  }
+});
+
+describe("gemmWasm special cases", () => {
+  test("0·Inf is NaN and Inf propagates, as in the reference", () => {
+    const M = 3, N = 18, K = 4;
+    const A = new Float32Array(M * K).fill(1);
+    const B = new Float32Array(K * N).fill(1);
+    A[0 * K + 1] = Infinity; // row 0 meets B row 1
+    B[1 * N + 2] = 0; //         ... which is 0 in column 2: Inf·0 = NaN
+    A[2 * K + 3] = -Infinity; // row 2 meets B row 3, all ones: -Inf
+    B[2 * N + 17] = NaN; //      every row meets NaN in column 17 (the partial edge tile)
+    const expected = new Float32Array(M * N);
+    const actual = new Float32Array(M * N);
+    gemmReference(A, B, expected, M, N, K);
+    gemmWasm(A, B, actual, M, N, K);
+    expect(actual).toEqual(expected);
+    expect(actual[0 * N + 2]).toBeNaN();
+    expect(actual[0 * N + 3]).toBe(Infinity);
+    expect(actual[2 * N + 0]).toBe(-Infinity);
+    expect(actual[1 * N + 17]).toBeNaN();
+    expect(actual[1 * N + 16]).toBe(4);
+  });
+
+  test("accumulating into C adds to its contents, including a NaN already there", () => {
+    const M = 2, N = 16, K = 3;
+    const A = new Float32Array(M * K).fill(1);
+    const B = new Float32Array(K * N).fill(2);
+    const C = new Float32Array(M * N).fill(10);
+    C[5] = NaN;
+    gemmWasm(A, B, C, M, N, K, false, false, true);
+    expect(C[0]).toBe(16);
+    expect(C[5]).toBeNaN();
+    expect(C[M * N - 1]).toBe(16);
+  });
+
+  test("K=0: C becomes zero, or stays as it was when accumulating", () => {
+    const C = new Float32Array([1, 2, 3, 4, 5, 6]);
+    gemmWasm(new Float32Array(0), new Float32Array(0), C, 2, 3, 0, false, false, true);
+    expect(Array.from(C)).toEqual([1, 2, 3, 4, 5, 6]);
+    gemmWasm(new Float32Array(0), new Float32Array(0), C, 2, 3, 0);
+    expect(Array.from(C)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  test("offset views into larger buffers: reads only the view, writes only the first M·N of C", () => {
+    const M = 5, N = 19, K = 21;
+    const next = generator(99);
+    const bufferA = randomIntegers(M * K + 40, next);
+    const bufferB = randomIntegers(K * N + 40, next);
+    const bufferC = randomIntegers(M * N + 40, next);
+    const A = bufferA.subarray(13, 13 + M * K + 7); // longer than needed: the tail must be ignored
+    const B = bufferB.subarray(29, 29 + K * N);
+    const C = bufferC.subarray(11, 11 + M * N + 5);
+    const expectedBuffer = bufferC.slice();
+    gemmReference(A, B, expectedBuffer.subarray(11), M, N, K, true, false, true);
+    gemmWasm(A, B, C, M, N, K, true, false, true);
+    expect(bufferC).toEqual(expectedBuffer);
+    expect(bufferC[11 + M * N]).toBe(expectedBuffer[11 + M * N]);
+  });
+
+  test("the same product twice gives the same bits (and a larger call in between changes nothing)", () => {
+    const next = generator(5);
+    const A = randomFloats(37 * 300, next);
+    const B = randomFloats(300 * 41, next);
+    const first = new Float32Array(37 * 41);
+    const second = new Float32Array(37 * 41);
+    gemmWasm(A, B, first, 37, 41, 300);
+    const big = randomFloats(512 * 512, next);
+    gemmWasm(big, big, new Float32Array(512 * 512), 512, 512, 512); // grows the wasm memory
+    gemmWasm(A, B, second, 37, 41, 300);
+    expect(second).toEqual(first);
+  });
+});
+
+describe("gemm dispatch", () => {
+  test("the compiled kernel is where gemmWasmPath says", () => {
+    expect(gemmWasmPath()).toMatch(/dist[\\/]wasm[\\/]gemm\.wasm$/);
+    expect(existsSync(gemmWasmPath())).toBe(true);
+  });
+
+  test("float32 products above the threshold give the wasm kernel's bits", () => {
+    const M = 8, N = 40, K = 64;
+    expect(M * N * K).toBeGreaterThanOrEqual(WASM_MIN_MULTIPLY_ADDS);
+    const next = generator(11);
+    const A = randomFloats(M * K, next);
+    const B = randomFloats(N * K, next);
+    const viaGemm = new Float32Array(M * N);
+    const viaWasm = new Float32Array(M * N);
+    gemm(A, B, viaGemm, M, N, K, false, true);
+    gemmWasm(A, B, viaWasm, M, N, K, false, true);
+    expect(viaGemm).toEqual(viaWasm);
+  });
+
+  test("float64 and tiny float32 products give the reference's bits", () => {
+    const next = generator(12);
+    const A64 = Float64Array.from(randomFloats(30 * 50, next));
+    const B64 = Float64Array.from(randomFloats(50 * 20, next));
+    const viaGemm = new Float64Array(30 * 20);
+    const viaReference = new Float64Array(30 * 20);
+    gemm(A64, B64, viaGemm, 30, 20, 50, true, false);
+    gemmReference(A64, B64, viaReference, 30, 20, 50, true, false);
+    expect(viaGemm).toEqual(viaReference);
+
+    const A = randomFloats(2 * 3, next);
+    const B = randomFloats(3 * 2, next);
+    const small = new Float32Array(4);
+    const smallReference = new Float32Array(4);
+    gemm(A, B, small, 2, 2, 3);
+    gemmReference(A, B, smallReference, 2, 2, 3);
+    expect(small).toEqual(smallReference);
+  });
+
+  test("a mixed float32/float64 call runs in the reference", () => {
+    const A = new Float32Array(64 * 64).fill(0.1);
+    const B = new Float64Array(64 * 64).fill(0.1);
+    const viaGemm = new Float64Array(64 * 64);
+    const viaReference = new Float64Array(64 * 64);
+    gemm(A, B, viaGemm, 64, 64, 64);
+    gemmReference(A, B, viaReference, 64, 64, 64);
+    expect(viaGemm).toEqual(viaReference);
+  });
+
+  test("an array shorter than its matrix throws a ShapeError naming it", () => {
+    const call = () => gemm(new Float32Array(6), new Float32Array(11), new Float32Array(8), 2, 4, 3, false, true);
+    expect(call).toThrow(ShapeError);
+    expect(call).toThrow("gemm: B has 11 elements, but a [4, 3] matrix needs 12");
+  });
+});
