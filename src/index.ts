@@ -14,3 +14,4 @@ export * from "./errors.js";
 export * as F from "./ops/functional.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export { check, CheckError } from "./check.js";

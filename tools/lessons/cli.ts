@@ -1,0 +1,41 @@
+// `npm run lessons:lint`  -> node dist/tools/lessons/cli.js lint
+// `npm run notebooks`     -> node dist/tools/lessons/cli.js notebooks         (regenerates notebooks/)
+//                            node dist/tools/lessons/cli.js notebooks --check (fails when notebooks/ is stale)
+
+import { repoRoot } from "./files.js";
+import { findStaleNotebooks, writeNotebooks } from "./generate.js";
+import { lintLessons } from "./lint.js";
+
+function main(argv: string[]): number {
+  const [command, ...flags] = argv;
+  const root = repoRoot();
+  const { lessons, problems } = lintLessons(root);
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(problem);
+    console.error(`\n${problems.length} problem(s) in lessons/; nothing generated.`);
+    return 1;
+  }
+  if (command === "lint") {
+    console.log(`${lessons.length} lesson(s) lint clean.`);
+    return 0;
+  }
+  if (command === "notebooks" && flags.includes("--check")) {
+    const { outdated, orphaned } = findStaleNotebooks(root, lessons);
+    for (const path of outdated) console.error(`${path} is out of date with its lesson`);
+    for (const path of orphaned) console.error(`${path} has no lesson`);
+    if (outdated.length + orphaned.length > 0) {
+      console.error("Run `npm run notebooks` and commit notebooks/.");
+      return 1;
+    }
+    console.log(`${lessons.length} notebook(s) up to date.`);
+    return 0;
+  }
+  if (command === "notebooks") {
+    for (const path of writeNotebooks(root, lessons)) console.log(`wrote ${path}`);
+    return 0;
+  }
+  console.error("usage: cli.js lint | notebooks [--check]");
+  return 2;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,44 @@
+// notebooks/ from lessons/: writing them, and finding the ones that are out of date.
+
+import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { notebookPath } from "./files.js";
+import { lessonToNotebook, serializeNotebook } from "./notebook.js";
+import type { Lesson } from "./parse.js";
+
+export interface StaleNotebooks {
+  /** notebooks/*.ipynb that differ from what their lesson generates, or are missing. */
+  outdated: string[];
+  /** notebooks/*.ipynb without a lesson. */
+  orphaned: string[];
+}
+
+function notebookFilesOnDisk(root: string): string[] {
+  const folder = join(root, "notebooks");
+  return existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith(".ipynb")) : [];
+}
+
+export function findStaleNotebooks(root: string, lessons: Lesson[]): StaleNotebooks {
+  const outdated = lessons
+    .filter((lesson) => {
+      const path = notebookPath(root, lesson);
+      return !existsSync(path) || readFileSync(path, "utf8") !== serializeNotebook(lessonToNotebook(lesson));
+    })
+    .map((lesson) => `notebooks/${lesson.slug}.ipynb`);
+  const expected = new Set(lessons.map((lesson) => `${lesson.slug}.ipynb`));
+  const orphaned = notebookFilesOnDisk(root)
+    .filter((name) => !expected.has(name))
+    .map((name) => `notebooks/${name}`);
+  return { outdated, orphaned };
+}
+
+/** Writes every lesson's notebook and deletes notebooks whose lesson is gone. Returns the paths written. */
+export function writeNotebooks(root: string, lessons: Lesson[]): string[] {
+  mkdirSync(join(root, "notebooks"), { recursive: true });
+  const { orphaned } = findStaleNotebooks(root, lessons);
+  for (const path of orphaned) unlinkSync(join(root, path));
+  return lessons.map((lesson) => {
+    writeFileSync(notebookPath(root, lesson), serializeNotebook(lessonToNotebook(lesson)));
+    return `notebooks/${lesson.slug}.ipynb`;
+  });
+}

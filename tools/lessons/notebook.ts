@@ -1,0 +1,120 @@
+// Lesson -> nbformat 4.5 notebook. Generated notebooks are byte-stable (ids derived from the slug and cell
+// index, keys sorted, one-space indent like Jupyter's own writer), so `notebooks/` diffs only when lessons change.
+
+import { createRequire } from "node:module";
+import type { CodeCell, Lesson, LessonCell } from "./parse.js";
+import { notebookSource } from "./transform.js";
+
+/** One Jupyter output, as stored in a notebook. */
+export type NotebookOutput =
+  | { output_type: "stream"; name: "stdout" | "stderr"; text: string[] }
+  | { output_type: "display_data"; data: Record<string, unknown>; metadata: Record<string, unknown> }
+  | { output_type: "execute_result"; execution_count: number; data: Record<string, unknown>; metadata: Record<string, unknown> }
+  | { output_type: "error"; ename: string; evalue: string; traceback: string[] };
+
+export interface NotebookCell {
+  id: string;
+  cell_type: "markdown" | "code";
+  metadata: Record<string, unknown>;
+  source: string[];
+  execution_count?: number | null;
+  outputs?: NotebookOutput[];
+}
+
+export interface Notebook {
+  cells: NotebookCell[];
+  metadata: Record<string, unknown>;
+  nbformat: 4;
+  nbformat_minor: 5;
+}
+
+/** The TypeScript version tslab compiles cells with (its pinned fork), reported as the language version. */
+function tslabTypeScriptVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require("@tslab/typescript-for-tslab/package.json") as { version: string }).version;
+}
+
+export const KERNELSPEC = { name: "convlab", display_name: "TypeScript (convlab)", language: "typescript" };
+
+/** Jupyter stores multi-line strings as a list of lines, each but the last keeping its "\n". */
+export function splitSourceLines(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  return lines.map((line, index) => (index < lines.length - 1 ? line + "\n" : line)).filter((line) => line !== "");
+}
+
+/** Cell ids must match ^[a-zA-Z0-9-_]+$ and be at most 64 characters. */
+function cellId(slug: string, index: number): string {
+  const suffix = `-${index}`;
+  return slug.replace(/[^a-zA-Z0-9-_]/g, "-").slice(0, 64 - suffix.length) + suffix;
+}
+
+function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknown> {
+  const convlab: Record<string, unknown> = { source: `${lesson.file}:${cell.line}` };
+  const { raises, timeoutSeconds, skip, ci, hideInput } = cell.options;
+  if (raises) convlab.raises = { error: raises.errorName, pattern: String(raises.pattern) };
+  if (timeoutSeconds !== undefined) convlab.timeout = timeoutSeconds;
+  if (skip) convlab.skip = true;
+  if (ci) convlab.ci = ci;
+  const metadata: Record<string, unknown> = { convlab };
+  const tags: string[] = [];
+  if (hideInput) {
+    metadata.jupyter = { source_hidden: true };
+    tags.push("hide-input");
+  }
+  if (skip) tags.push("skip-execution");
+  if (tags.length > 0) metadata.tags = tags;
+  return metadata;
+}
+
+function notebookCell(lesson: Lesson, cell: LessonCell, index: number): NotebookCell {
+  const id = cellId(lesson.slug, index);
+  if (cell.kind === "markdown") {
+    return {
+      id,
+      cell_type: "markdown",
+      metadata: { convlab: { source: `${lesson.file}:${cell.line}` } },
+      source: splitSourceLines(cell.source),
+    };
+  }
+  return {
+    id,
+    cell_type: "code",
+    execution_count: null,
+    metadata: codeCellMetadata(lesson, cell),
+    outputs: [],
+    source: splitSourceLines(notebookSource(cell)),
+  };
+}
+
+export function lessonToNotebook(lesson: Lesson): Notebook {
+  return {
+    cells: lesson.cells.map((cell, index) => notebookCell(lesson, cell, index)),
+    metadata: {
+      convlab: { source: lesson.file },
+      kernelspec: KERNELSPEC,
+      language_info: {
+        codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
+        file_extension: ".ts",
+        mimetype: "text/typescript",
+        name: "typescript",
+        version: tslabTypeScriptVersion(),
+      },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== "object" || value === null) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+  return sorted;
+}
+
+/** Serializes as `nbformat.writes` does (sorted keys, indent 1, trailing newline). */
+export function serializeNotebook(notebook: Notebook): string {
+  return JSON.stringify(sortKeys(notebook), null, 1) + "\n";
+}
