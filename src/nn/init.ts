@@ -15,9 +15,12 @@ export function fans(t: Tensor): { fanIn: number; fanOut: number } {
 export function uniform(t: Tensor, low = 0, high = 1, generator: Generator = defaultGenerator): Tensor {
   noGrad(() => {
     const float32 = t.dtype === "float32";
+    // ATen casts the bounds to the tensor's dtype and subtracts them there before scaling the uniform draw.
+    const from = float32 ? Math.fround(low) : low;
+    const span = float32 ? Math.fround(Math.fround(high) - from) : high - low;
     for (let i = 0; i < t.size; i++) {
       const u = float32 ? generator.uniform24() : generator.uniform53();
-      t.data[i] = u * (high - low) + low;
+      t.data[i] = u * span + from;
     }
   });
   return t;
