@@ -3,8 +3,9 @@
 // The JavaScript side (src/kernels/wasm/gemm-wasm.ts) copies A, B (and C when accumulating) into this
 // module's memory and passes byte offsets; this file never allocates.
 //
-// Blocking, after GotoBLAS: K is cut into blocks of KC; for each block, B is packed 16 columns at a time
-// into a contiguous KC×16 panel that stays in L1 while every pair of A rows streams past it.
+// Blocking, after GotoBLAS: K is cut into blocks of KC; for each block, the rows of op(A) are packed in
+// interleaved pairs, then B is packed 16 columns at a time into a contiguous KC×16 panel that stays in L1
+// while every pair of A rows streams past it. Packing also turns both transposed layouts into the same one.
 // The micro-kernel keeps a 2×16 tile of C in 8 f32x4 accumulators: with 2 splatted A values and the
 // B vectors that is ~14 live registers, the most V8 keeps in xmm registers without spilling.
 
@@ -18,49 +19,109 @@ export function scratchStart(): usize {
   return (__heap_base + 63) & ~(63 as usize);
 }
 
-/** Bytes of scratch the kernel needs beyond A, B and C: one packed panel plus a 2×16 edge-tile buffer. */
-export function workspaceBytes(): i32 {
-  return KC * NR * 4 + 2 * NR * 4;
+/** Bytes of scratch one call needs for `rows` rows of C: a packed B panel, a 2×16 edge tile, packed A rows. */
+export function workspaceBytes(rows: i32): i32 {
+  return KC * NR * 4 + 2 * NR * 4 + (rows + 1) * KC * 4;
 }
 
 /**
  * C = op(A)·op(B) (or C += … when `accumulate`), all float32, row-major, given as byte offsets in memory.
- * A is M×K (K×M when transA), B is K×N (N×K when transB), C is M×N; `work` holds workspaceBytes() bytes.
+ * A is M×K (K×M when transA), B is K×N (N×K when transB), C is M×N. Only the block of C in rows
+ * [rowStart, rowEnd) and columns [colStart, colEnd) is computed, so threads can share one product;
+ * every element's sum runs in the same order wherever the block edges fall (if rowStart is even and colStart
+ * a multiple of 16), so splitting the work never changes the result. `work` holds workspaceBytes(rows) bytes.
  */
 export function gemmF32(
   a: usize, b: usize, c: usize, work: usize,
   M: i32, N: i32, K: i32,
   transA: bool, transB: bool, accumulate: bool,
+  rowStart: i32, rowEnd: i32, colStart: i32, colEnd: i32,
 ): void {
-  if (M <= 0 || N <= 0) return;
+  if (rowEnd <= rowStart || colEnd <= colStart) return;
   if (K <= 0) {
     // An empty sum: C = 0, or C unchanged when accumulating.
-    if (!accumulate) memory.fill(c, 0, <usize>M * <usize>N * 4);
+    if (!accumulate) {
+      for (let i = rowStart; i < rowEnd; i++) {
+        memory.fill(c + (<usize>i * <usize>N + <usize>colStart) * 4, 0, <usize>(colEnd - colStart) * 4);
+      }
+    }
     return;
   }
-  // Byte steps between consecutive rows (i) and consecutive columns (p) of op(A).
-  const aRowStep: usize = transA ? 4 : <usize>K * 4;
-  const aColStep: usize = transA ? <usize>M * 4 : 4;
   const panel = work;
-  const edge = work + <usize>(KC * NR * 4);
+  const edge = panel + <usize>(KC * NR * 4);
+  const packedA = edge + <usize>(2 * NR * 4);
   for (let kStart = 0; kStart < K; kStart += KC) {
     const depth = min(KC, K - kStart);
     // The first K block overwrites C unless the caller asked to accumulate into it.
     const addToC = accumulate || kStart > 0;
-    for (let jStart = 0; jStart < N; jStart += NR) {
-      const width = min(NR, N - jStart);
+    packRows(a, packedA, M, K, kStart, depth, rowStart, rowEnd, transA);
+    for (let jStart = colStart; jStart < colEnd; jStart += NR) {
+      const width = min(NR, colEnd - jStart);
       packPanel(b, panel, N, K, kStart, depth, jStart, width, transB);
-      const aBlock = a + <usize>kStart * aColStep;
-      let i = 0;
-      for (; i + 2 <= M; i += 2) {
-        tile2x16(aBlock + <usize>i * aRowStep, aRowStep, aColStep, panel, depth,
+      let i = rowStart;
+      for (; i + 2 <= rowEnd; i += 2) {
+        tile2x16(packedA + <usize>((i - rowStart) * depth) * 4, panel, depth,
           c + (<usize>i * <usize>N + <usize>jStart) * 4, N, width, addToC, edge);
       }
-      if (i < M) {
-        tile1x16(aBlock + <usize>i * aRowStep, aColStep, panel, depth,
+      if (i < rowEnd) {
+        tile1x16(packedA + <usize>((i - rowStart) * depth) * 4, panel, depth,
           c + (<usize>i * <usize>N + <usize>jStart) * 4, width, addToC, edge);
       }
     }
+  }
+}
+
+/**
+ * Copies op(A)[rowStart .. rowEnd, kStart .. kStart+depth] into `packed`, two rows at a time interleaved
+ * (a[i][p], a[i+1][p], a[i][p+1], …) so the micro-kernel reads one contiguous stream; an odd last row follows alone.
+ */
+function packRows(
+  a: usize, packed: usize, M: i32, K: i32,
+  kStart: i32, depth: i32, rowStart: i32, rowEnd: i32, transA: bool,
+): void {
+  let target = packed;
+  let i = rowStart;
+  if (transA) {
+    // A is stored K×M: the pair a[i][p], a[i+1][p] sits side by side, one 8-byte move.
+    const rowStep = <usize>M * 4;
+    for (; i + 2 <= rowEnd; i += 2) {
+      let source = a + (<usize>kStart * <usize>M + <usize>i) * 4;
+      for (let p = 0; p < depth; p++) {
+        store<u64>(target, load<u64>(source));
+        source += rowStep;
+        target += 8;
+      }
+    }
+    if (i < rowEnd) {
+      let source = a + (<usize>kStart * <usize>M + <usize>i) * 4;
+      for (let p = 0; p < depth; p++) {
+        store<f32>(target, load<f32>(source));
+        source += rowStep;
+        target += 4;
+      }
+    }
+    return;
+  }
+  for (; i + 2 <= rowEnd; i += 2) {
+    const row0 = a + (<usize>i * <usize>K + <usize>kStart) * 4;
+    const row1 = row0 + <usize>K * 4;
+    let p = 0;
+    for (; p + 4 <= depth; p += 4) {
+      // Interleave 4 floats of each row into 8: (x0 y0 x1 y1) (x2 y2 x3 y3).
+      const x = v128.load(row0 + <usize>p * 4);
+      const y = v128.load(row1 + <usize>p * 4);
+      v128.store(target, i32x4.shuffle(x, y, 0, 4, 1, 5));
+      v128.store(target, i32x4.shuffle(x, y, 2, 6, 3, 7), 16);
+      target += 32;
+    }
+    for (; p < depth; p++) {
+      store<f32>(target, load<f32>(row0 + <usize>p * 4));
+      store<f32>(target, load<f32>(row1 + <usize>p * 4), 4);
+      target += 8;
+    }
+  }
+  if (i < rowEnd) {
+    memory.copy(target, a + (<usize>i * <usize>K + <usize>kStart) * 4, <usize>depth * 4);
   }
 }
 
@@ -107,17 +168,16 @@ function packPanel(
 // @ts-ignore: decorator
 @inline
 function tile2x16(
-  a0: usize, aRowStep: usize, aColStep: usize, panel: usize, depth: i32,
+  pairs: usize, panel: usize, depth: i32,
   c: usize, N: i32, width: i32, addToC: bool, edge: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  let pa0 = a0;
-  let pa1 = a0 + aRowStep;
+  let pa = pairs;
   let pb = panel;
   for (let p = 0; p < depth; p++) {
-    const x0 = v128.load32_splat(pa0);
-    const x1 = v128.load32_splat(pa1);
+    const x0 = v128.load32_splat(pa);
+    const x1 = v128.load32_splat(pa, 4);
     let y = v128.load(pb);
     c00 = f32x4.add(c00, f32x4.mul(x0, y));
     c10 = f32x4.add(c10, f32x4.mul(x1, y));
@@ -130,8 +190,7 @@ function tile2x16(
     y = v128.load(pb, 48);
     c03 = f32x4.add(c03, f32x4.mul(x0, y));
     c13 = f32x4.add(c13, f32x4.mul(x1, y));
-    pa0 += aColStep;
-    pa1 += aColStep;
+    pa += 8;
     pb += NR * 4;
   }
   const c1 = c + <usize>N * 4;
@@ -157,19 +216,19 @@ function tile2x16(
 // @ts-ignore: decorator
 @inline
 function tile1x16(
-  a0: usize, aColStep: usize, panel: usize, depth: i32,
+  row: usize, panel: usize, depth: i32,
   c: usize, width: i32, addToC: bool, edge: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
-  let pa0 = a0;
+  let pa = row;
   let pb = panel;
   for (let p = 0; p < depth; p++) {
-    const x0 = v128.load32_splat(pa0);
+    const x0 = v128.load32_splat(pa);
     c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(pb)));
     c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(pb, 16)));
     c02 = f32x4.add(c02, f32x4.mul(x0, v128.load(pb, 32)));
     c03 = f32x4.add(c03, f32x4.mul(x0, v128.load(pb, 48)));
-    pa0 += aColStep;
+    pa += 4;
     pb += NR * 4;
   }
   if (width == NR) {

@@ -22,11 +22,12 @@ declare namespace WebAssembly {
 interface GemmExports {
   memory: WebAssembly.Memory;
   scratchStart(): number;
-  workspaceBytes(): number;
+  workspaceBytes(rows: number): number;
   gemmF32(
     a: number, b: number, c: number, work: number,
     M: number, N: number, K: number,
     transA: number, transB: number, accumulate: number,
+    rowStart: number, rowEnd: number, colStart: number, colEnd: number,
   ): void;
 }
 
@@ -68,9 +69,9 @@ function alignUp(bytes: number): number {
   return Math.ceil(bytes / ALIGN_BYTES) * ALIGN_BYTES;
 }
 
-/** Whether copies of A, B and C fit in the kernel's memory; larger products must use the reference. */
+/** Whether copies of A, B and C (and M packed rows of A) fit in the kernel's memory; larger products must use the reference. */
 export function gemmWasmFits(M: number, N: number, K: number): boolean {
-  return (M * K + K * N + M * N) * 4 <= MAX_OPERAND_BYTES;
+  return (M * K + K * N + M * N + M * 256) * 4 <= MAX_OPERAND_BYTES;
 }
 
 /** Grows the kernel's memory to at least `end` bytes and refreshes the float32 view. */
@@ -100,7 +101,7 @@ export function gemmWasm(
   if (M === 0 || N === 0) return;
   const exports = loadKernel();
   const work = alignUp(exports.scratchStart());
-  const aAt = work + alignUp(exports.workspaceBytes());
+  const aAt = work + alignUp(exports.workspaceBytes(M));
   const bAt = aAt + alignUp(M * K * 4);
   const cAt = bAt + alignUp(K * N * 4);
   ensureMemory(exports, cAt + M * N * 4);
@@ -108,6 +109,6 @@ export function gemmWasm(
   copyIn(B, K * N, bAt);
   // Without accumulation the kernel writes every element of C, so its old contents need not be copied in.
   if (accumulate) copyIn(C, M * N, cAt);
-  exports.gemmF32(aAt, bAt, cAt, work, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0);
+  exports.gemmF32(aAt, bAt, cAt, work, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, 0, M, 0, N);
   C.set(heap.subarray(cAt / 4, cAt / 4 + M * N));
 }
