@@ -1,0 +1,154 @@
+// maxPool2d and avgPool2d through the same im2col as conv2d: unfold each image, then reduce every column.
+// Backward builds the gradient of the columns and folds it back with col2im.
+import { record } from "../autograd/graph.js";
+import type { Pair } from "../calc/args.js";
+import { pool2dInfo, type Pool2dInfo } from "../calc/pool-info.js";
+import { DTypeError, ValueError } from "../errors.js";
+import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
+import { Tensor } from "../tensor/tensor.js";
+import { col2im, columnRows, im2col } from "./unfold.js";
+
+export interface MaxPool2dOptions {
+  /** Defaults to kernelSize. */
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+  ceilMode?: boolean;
+}
+
+export interface AvgPool2dOptions {
+  /** Defaults to kernelSize. */
+  stride?: Pair | null;
+  padding?: Pair;
+  ceilMode?: boolean;
+  /** Count the zero padding in the divisor (PyTorch's default). */
+  countIncludePad?: boolean;
+  /** Divide every window by this instead. */
+  divisorOverride?: number | null;
+}
+
+function checkFloat(input: Tensor, op: string): void {
+  if (!isFloat(input.dtype)) throw new DTypeError(`${op}: expected a floating point input, but got ${input.dtype}`);
+}
+
+/**
+ * The largest value in each window. Padding never wins (it reads -Infinity); a NaN in a window wins,
+ * as in PyTorch. The gradient goes to the (first) maximum of each window.
+ */
+export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor {
+  checkFloat(input, "maxPool2d");
+  const info = pool2dInfo(input.shape, kernelSize, options, "maxPool2d");
+  const { taps, positions, imageSize, planes } = sizes(info);
+  const x = input.data as FloatStorage;
+  const out = allocate(input.dtype, planes * positions) as FloatStorage;
+  const argmax = new Int32Array(planes * positions); // which tap of its window each output came from
+  const columns = allocate(input.dtype, columnRows(info) * positions) as FloatStorage;
+  for (let n = 0; n < info.batchSize; n++) {
+    im2col(x, n * imageSize, info, columns, 0, -Infinity);
+    for (let c = 0; c < info.inChannels; c++) {
+      const plane = (n * info.inChannels + c) * positions;
+      const firstRow = c * taps * positions;
+      for (let l = 0; l < positions; l++) out[plane + l] = columns[firstRow + l];
+      for (let t = 1; t < taps; t++) {
+        const row = firstRow + t * positions;
+        for (let l = 0; l < positions; l++) {
+          const value = columns[row + l];
+          // `value > best` alone would let NaN lose every comparison; PyTorch lets it win.
+          if (value > out[plane + l] || Number.isNaN(value)) {
+            out[plane + l] = value;
+            argmax[plane + l] = t;
+          }
+        }
+      }
+    }
+  }
+  return record(new Tensor(out, info.outputShape), "MaxPool2DWithIndicesBackward", [input], (gradOutput) => {
+    const gy = gradOutput.data as FloatStorage;
+    const grad = allocate(input.dtype, input.size) as FloatStorage;
+    for (let n = 0; n < info.batchSize; n++) {
+      columns.fill(0);
+      for (let c = 0; c < info.inChannels; c++) {
+        const plane = (n * info.inChannels + c) * positions;
+        for (let l = 0; l < positions; l++) columns[(c * taps + argmax[plane + l]) * positions + l] = gy[plane + l];
+      }
+      col2im(columns, 0, info, grad, n * imageSize);
+    }
+    return [new Tensor(grad, input.shape)];
+  });
+}
+
+/** The mean of each window; the divisor follows PyTorch (countIncludePad, ceil-mode windows, divisorOverride). */
+export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
+  checkFloat(input, "avgPool2d");
+  const { countIncludePad = true, divisorOverride = null, ...windowOptions } = options;
+  if (divisorOverride !== null && divisorOverride !== undefined) {
+    if (!Number.isInteger(divisorOverride)) {
+      throw new ValueError(`avgPool2d: divisor_override must be an integer, but got ${divisorOverride}`);
+    }
+    if (divisorOverride === 0) throw new ValueError("avgPool2d: divisor must be not zero");
+  }
+  const info = pool2dInfo(input.shape, kernelSize, { ...windowOptions, dilation: 1 }, "avgPool2d");
+  const { taps, positions, imageSize, planes } = sizes(info);
+  const divisors = windowDivisors(info, countIncludePad, divisorOverride ?? null);
+  const x = input.data as FloatStorage;
+  const out = allocate(input.dtype, planes * positions) as FloatStorage;
+  const columns = allocate(input.dtype, columnRows(info) * positions) as FloatStorage;
+  for (let n = 0; n < info.batchSize; n++) {
+    im2col(x, n * imageSize, info, columns, 0, 0);
+    for (let c = 0; c < info.inChannels; c++) {
+      const plane = (n * info.inChannels + c) * positions;
+      for (let t = 0; t < taps; t++) {
+        const row = (c * taps + t) * positions;
+        for (let l = 0; l < positions; l++) out[plane + l] += columns[row + l];
+      }
+      for (let l = 0; l < positions; l++) out[plane + l] /= divisors[l];
+    }
+  }
+  return record(new Tensor(out, info.outputShape), "AvgPool2DBackward", [input], (gradOutput) => {
+    const gy = gradOutput.data as FloatStorage;
+    const grad = allocate(input.dtype, input.size) as FloatStorage;
+    for (let n = 0; n < info.batchSize; n++) {
+      for (let c = 0; c < info.inChannels; c++) {
+        const plane = (n * info.inChannels + c) * positions;
+        for (let t = 0; t < taps; t++) {
+          const row = (c * taps + t) * positions;
+          for (let l = 0; l < positions; l++) columns[row + l] = gy[plane + l] / divisors[l];
+        }
+      }
+      col2im(columns, 0, info, grad, n * imageSize);
+    }
+    return [new Tensor(grad, input.shape)];
+  });
+}
+
+function sizes(info: Pool2dInfo) {
+  const positions = info.outHeight * info.outWidth;
+  return {
+    taps: info.kernelHeight * info.kernelWidth,
+    positions,
+    imageSize: info.inChannels * info.inHeight * info.inWidth,
+    planes: info.batchSize * info.inChannels,
+  };
+}
+
+/**
+ * What each window's sum is divided by, as PyTorch's avg_pool2d: the window clipped to the padded input
+ * (so ceil-mode windows hanging past the padding count only up to it), or, without countIncludePad,
+ * clipped to the input itself.
+ */
+function windowDivisors(info: Pool2dInfo, countIncludePad: boolean, divisorOverride: number | null): Float64Array {
+  const divisors = new Float64Array(info.outHeight * info.outWidth);
+  for (let oh = 0; oh < info.outHeight; oh++) {
+    for (let ow = 0; ow < info.outWidth; ow++) {
+      let top = oh * info.strideHeight - info.padTop, left = ow * info.strideWidth - info.padLeft;
+      let bottom = Math.min(top + info.kernelHeight, info.inHeight + info.padBottom);
+      let right = Math.min(left + info.kernelWidth, info.inWidth + info.padRight);
+      const withPadding = (bottom - top) * (right - left);
+      top = Math.max(top, 0); left = Math.max(left, 0);
+      bottom = Math.min(bottom, info.inHeight); right = Math.min(right, info.inWidth);
+      const inside = (bottom - top) * (right - left);
+      divisors[oh * info.outWidth + ow] = divisorOverride ?? (countIncludePad ? withPadding : inside);
+    }
+  }
+  return divisors;
+}
