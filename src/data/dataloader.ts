@@ -3,8 +3,8 @@
 // With shuffle, each pass (epoch) draws a new permutation from one seeded stream, so epochs differ
 // from each other while the whole sequence repeats exactly for the same seed.
 import { ValueError } from "../errors.js";
+import { Generator, defaultGenerator } from "../tensor/random.js";
 import type { BatchSource } from "./dataset.js";
-import { SeededRandom, type IntegerRandom } from "./random.js";
 
 export interface DataLoaderOptions {
   /** Samples per batch (default 1, as in PyTorch). */
@@ -13,10 +13,13 @@ export interface DataLoaderOptions {
   shuffle?: boolean;
   /** Drop the last batch when it would be smaller than batchSize (default false). */
   dropLast?: boolean;
-  /** Seed of the shuffling stream; without one, each DataLoader gets a random seed. */
+  /**
+   * Seed of the loader's own shuffling stream. Without seed or generator, the stream is seeded from
+   * the default generator when the loader is made, so manualSeed(n) before it makes runs repeat.
+   */
   seed?: number;
-  /** A random stream of your own (anything with int(n)), instead of seed. */
-  generator?: IntegerRandom;
+  /** A Generator of your own to shuffle with, instead of seed. */
+  generator?: Generator;
 }
 
 export class DataLoader<Batch> implements Iterable<Batch> {
@@ -24,7 +27,7 @@ export class DataLoader<Batch> implements Iterable<Batch> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
-  private readonly random: IntegerRandom;
+  private readonly generator: Generator | null;
 
   constructor(dataset: BatchSource<Batch>, options: DataLoaderOptions = {}) {
     const batchSize = options.batchSize ?? 1;
@@ -38,7 +41,10 @@ export class DataLoader<Batch> implements Iterable<Batch> {
     this.batchSize = batchSize;
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;
-    this.random = options.generator ?? new SeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    // An unshuffled loader draws nothing from the default generator, so it leaves rand() sequences alone.
+    if (options.generator) this.generator = options.generator;
+    else if (options.seed !== undefined) this.generator = new Generator(options.seed);
+    else this.generator = this.shuffle ? new Generator(defaultGenerator.nextUint32()) : null;
   }
 
   /** Number of batches in one epoch. */
@@ -49,7 +55,7 @@ export class DataLoader<Batch> implements Iterable<Batch> {
 
   *[Symbol.iterator](): Iterator<Batch> {
     // The order is fixed when the epoch starts, as PyTorch's sampler does.
-    const order = this.shuffle ? permutation(this.dataset.length, this.random) : identity(this.dataset.length);
+    const order = this.shuffle && this.generator ? this.generator.permutation(this.dataset.length) : identity(this.dataset.length);
     for (let b = 0; b < this.length; b++) {
       yield this.dataset.batch(order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length)));
     }
@@ -59,17 +65,5 @@ export class DataLoader<Batch> implements Iterable<Batch> {
 function identity(n: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  return order;
-}
-
-/** Fisher-Yates: every ordering equally likely given a uniform int(n). */
-export function permutation(n: number, random: IntegerRandom): Int32Array {
-  const order = identity(n);
-  for (let i = n - 1; i > 0; i--) {
-    const j = random.int(i + 1);
-    const held = order[i];
-    order[i] = order[j];
-    order[j] = held;
-  }
   return order;
 }

@@ -7,7 +7,7 @@ import { open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { DataError } from "../errors.js";
 
-export type FetchFunction = (url: string, init?: { signal?: AbortSignal; redirect?: "follow" }) => Promise<Response>;
+export type FetchFunction = (url: string, init?: { signal?: AbortSignal; redirect?: "manual" }) => Promise<Response>;
 
 export interface DownloadOptions {
   url: string;
@@ -48,14 +48,7 @@ export async function downloadVerified(options: DownloadOptions): Promise<void> 
   const fetchFunction: FetchFunction = options.fetch ?? ((target, init) => fetch(target, init));
   const signal = AbortSignal.timeout(options.timeoutMs ?? 10 * 60 * 1000);
 
-  let response: Response;
-  try {
-    response = await fetchFunction(url, { signal, redirect: "follow" });
-  } catch (error) {
-    throw new DataError(`download: cannot fetch ${url}: ${describeFetchError(error)}`);
-  }
-  // A redirect may not downgrade the connection: the final URL obeys the same rule.
-  if (response.url) checkDownloadUrl(response.url);
+  const response = await fetchFollowingRedirects(url, fetchFunction, signal);
   if (!response.ok) {
     throw new DataError(`download: ${url} answered HTTP ${response.status} ${response.statusText}`.trimEnd());
   }
@@ -101,6 +94,30 @@ export async function downloadVerified(options: DownloadOptions): Promise<void> 
     if (!completed) removeQuietly(temporary);
   }
   renameSync(temporary, destination);
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * Redirects are followed by hand so that each new location is checked before it is contacted:
+ * a redirect may not lead from https to plain http.
+ */
+async function fetchFollowingRedirects(url: string, fetchFunction: FetchFunction, signal: AbortSignal): Promise<Response> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    let response: Response;
+    try {
+      response = await fetchFunction(current, { signal, redirect: "manual" });
+    } catch (error) {
+      throw new DataError(`download: cannot fetch ${current}: ${describeFetchError(error)}`);
+    }
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || location === null) return response;
+    await response.body?.cancel();
+    if (hop === MAX_REDIRECTS) throw new DataError(`download: ${url} redirected more than ${MAX_REDIRECTS} times`);
+    current = new URL(location, current).href;
+    checkDownloadUrl(current);
+  }
 }
 
 function checkLooksLikeGzip(firstChunk: Uint8Array, url: string, contentType: string | null): void {

@@ -1,5 +1,5 @@
 // Data: Fashion-MNIST loading, the IDX reader, datasets of tensors and the DataLoader.
-export { DataLoader, permutation, type DataLoaderOptions } from "./dataloader.js";
+export { DataLoader, type DataLoaderOptions } from "./dataloader.js";
 export { TensorDataset, gatherRows, type BatchSource } from "./dataset.js";
 export { downloadVerified, checkDownloadUrl, type DownloadOptions, type FetchFunction } from "./download.js";
 export {
@@ -20,5 +20,4 @@ export {
   type Split,
 } from "./fashion-mnist-files.js";
 export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, encodeIdx, isGzip, parseIdx, readIdx, type IdxArray } from "./idx.js";
-export { SeededRandom, type IntegerRandom } from "./random.js";
 export { bundledSubsetDir } from "./subset.js";
