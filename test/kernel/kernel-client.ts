@@ -3,10 +3,10 @@
 // wire protocol over ZeroMQ, so tests observe the real messages a front end would get.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import * as zmq from "zeromq";
 import { createMessage, MessageSigner, type JupyterMessage } from "../../tools/kernel/wire.js";
 
@@ -86,6 +86,7 @@ export class KernelClient {
     private readonly signer: MessageSigner,
     private readonly shell: zmq.Dealer,
     private readonly iopub: zmq.Subscriber,
+    private readonly connectionFile: string,
   ) {
     void this.receive(shell, this.shellInbox);
     void this.receive(iopub, this.iopubInbox);
@@ -109,7 +110,7 @@ export class KernelClient {
     shell.connect(`tcp://127.0.0.1:${ports.shell_port}`);
     iopub.connect(`tcp://127.0.0.1:${ports.iopub_port}`);
     iopub.subscribe();
-    const client = new KernelClient(child, new MessageSigner(key), shell, iopub);
+    const client = new KernelClient(child, new MessageSigner(key), shell, iopub, connectionFile);
     await client.waitUntilReady();
     return client;
   }
@@ -183,6 +184,7 @@ export class KernelClient {
     }
     this.shell.close();
     this.iopub.close();
+    rmSync(dirname(this.connectionFile), { recursive: true, force: true });
   }
 
   private async receive(socket: zmq.Dealer | zmq.Subscriber, inbox: Inbox): Promise<void> {

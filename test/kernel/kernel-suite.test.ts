@@ -1,6 +1,7 @@
 // Runs Jupyter's own kernel conformance suite (Debian's python3-jupyter-kernel-test) against the
 // convlab kernel installed into a temporary prefix, and requires every test to pass.
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { installKernelSpec, jupyterPathOf } from "./kernel-client.js";
 
@@ -28,6 +29,7 @@ describe("jupyter_kernel_test suite against the convlab kernel", () => {
       encoding: "utf8",
       timeout: 240_000,
     });
+    rmSync(prefix, { recursive: true, force: true });
     const report = run.stderr;
     const ran = Number(/Ran (\d+) tests?/.exec(report)?.[1] ?? 0);
     const skipped = Number(/skipped=(\d+)/.exec(report)?.[1] ?? 0);

@@ -27,7 +27,7 @@ interface ConsoleCalls {
 const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
 
 /** Frames from the kernel's own machinery say nothing about the learner's code. */
-const INTERNAL_FRAME = /node_modules[\\/]tslab[\\/]|[\\/]tools[\\/]kernel[\\/]|\(node:internal|^\s*at node:internal/;
+const INTERNAL_FRAME = /node_modules[\\/]tslab[\\/]|[\\/]tools[\\/]kernel[\\/]|\(node:|^\s*at node:/;
 
 export class CellRunner {
   private calls: ConsoleCalls | null = null;

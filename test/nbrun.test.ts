@@ -1,0 +1,150 @@
+// `npm run notebooks:exec` (dist/tools/nbrun/main.js) on throwaway notebooks in a temp folder,
+// executed by nbclient in the real convlab kernel installed into a temporary prefix.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "./kernel/kernel-client.js";
+
+const NBRUN = join(REPO_ROOT, "dist/tools/nbrun/main.js");
+
+const nbclientAvailable =
+  spawnSync("/usr/bin/python3", ["-c", "import nbclient, nbformat, jupyter_client"]).status === 0;
+if (!nbclientAvailable) {
+  console.warn("\n*** SKIPPING nbrun tests: /usr/bin/python3 cannot import nbclient (apt-get install python3-nbclient)\n");
+}
+
+interface CellSpec {
+  source: string;
+  metadata?: Record<string, unknown>;
+}
+
+function writeNotebook(dir: string, name: string, cells: CellSpec[]): string {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "convlab", display_name: "TypeScript (convlab)", language: "typescript" } },
+    cells: cells.map((cell, index) => ({
+      id: `cell-${index}`,
+      cell_type: "code",
+      source: cell.source,
+      metadata: cell.metadata ?? {},
+      // A stale count and output from an earlier run must not count as execution.
+      execution_count: 99,
+      outputs: [{ output_type: "stream", name: "stdout", text: "stale\n" }],
+    })),
+  };
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(notebook));
+  return path;
+}
+
+function runNbrun(args: string[], jupyterPath: string) {
+  const started = Date.now();
+  const run = spawnSync(process.execPath, [NBRUN, ...args], {
+    env: { ...process.env, JUPYTER_PATH: jupyterPath },
+    encoding: "utf8",
+    timeout: 240_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (Date.now() - started) / 1000 };
+}
+
+describe.skipIf(!nbclientAvailable)("notebooks:exec with nbclient and the convlab kernel", () => {
+  const dir = mkdtempSync(join(tmpdir(), "convlab-nbrun-"));
+  const outDir = join(dir, "out");
+  let jupyterPath = "";
+  let run: ReturnType<typeof runNbrun>;
+  let report: { notebooks: { notebook: string; passed: boolean; failures: { status: string; number: number | null }[] }[] };
+
+  const source = (line: number) => ({ convlab: { source: `lessons/demo.md:${line}` } });
+  const erroring = writeNotebook(dir, "erroring.ipynb", [
+    { source: "let a = 1;", metadata: source(10) },
+    { source: 'throw new Error("boom in cell 2");', metadata: source(14) },
+    { source: 'console.log("three");', metadata: source(18) },
+  ]);
+  const timingOut = writeNotebook(dir, "timing-out.ipynb", [
+    { source: "1" },
+    { source: "while (true) {}", metadata: { convlab: { timeout: 2 } } },
+  ]);
+  const crashing = writeNotebook(dir, "crashing.ipynb", [{ source: "1" }, { source: "process.exit(3);" }, { source: "2" }]);
+  const passing = writeNotebook(dir, "passing.ipynb", [
+    { source: "const x: number = 6;" },
+    { source: 'for (let i = 0; i < 3; i++) console.log("x is", x + i);' },
+    { source: "x * 7" },
+  ]);
+
+  let prefix = "";
+
+  beforeAll(() => {
+    prefix = installKernelSpec();
+    jupyterPath = jupyterPathOf(prefix);
+    // The passing notebook comes after the crash: the run must go on to it.
+    run = runNbrun([erroring, timingOut, crashing, passing, "--out", outDir, "--timeout", "120"], jupyterPath);
+    report = JSON.parse(readFileSync(join(outDir, "report.json"), "utf8"));
+  }, 240_000);
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
+  });
+
+  it("exits 1 and passes only the passing notebook", () => {
+    expect(run.status, run.stderr).toBe(1);
+    expect(report.notebooks.map((notebook) => notebook.passed)).toEqual([false, false, false, true]);
+    expect(run.stdout).toContain(`PASS ${passing}`);
+    expect(run.stdout).toContain("1 of 4 notebooks passed");
+  });
+
+  it("an error in cell 2 of 3 names cell 2 with its lesson source and message, and cell 3 as unexecuted", () => {
+    expect(run.stdout).toContain(`FAIL ${erroring}`);
+    expect(run.stdout).toContain("cell 2 of 3 (index 1) [lessons/demo.md:14]: error: Error: boom in cell 2");
+    expect(run.stdout).toContain("cell 3 of 3 (index 2) [lessons/demo.md:18]: unexecuted");
+    expect(report.notebooks[0].failures.map((f) => [f.number, f.status])).toEqual([
+      [2, "error"],
+      [3, "unexecuted"],
+    ]);
+  });
+
+  it("a cell over its convlab.timeout fails as a timeout well before the 120 s default", () => {
+    expect(run.stdout).toContain("cell 2 of 2 (index 1): timeout: cell timed out after 2 s");
+    expect(run.seconds).toBeLessThan(100);
+  });
+
+  it("process.exit in a cell is reported as a kernel crash, the next cell as unexecuted", () => {
+    expect(report.notebooks[2].failures.map((f) => [f.number, f.status])).toEqual([
+      [2, "crashed"],
+      [3, "unexecuted"],
+    ]);
+    expect(run.stdout).toContain("cell 2 of 3 (index 1): crashed: the kernel died");
+  });
+
+  it("keeps the executed passing notebook with fresh outputs, counts and per-cell timing", () => {
+    const executed = JSON.parse(readFileSync(join(outDir, "passing.ipynb"), "utf8"));
+    const cells = executed.cells;
+    expect(cells.map((cell: { execution_count: number }) => cell.execution_count)).toEqual([1, 2, 3]);
+    expect(cells[0].outputs).toEqual([]);
+    // nbformat stores multi-line text as a list of lines.
+    const streamOutputs = cells[1].outputs.map((output: { output_type: string; name: string; text: string[] }) => [
+      output.output_type,
+      output.name,
+      output.text.join(""),
+    ]);
+    expect(streamOutputs).toEqual([["stream", "stdout", "x is 6\nx is 7\nx is 8\n"]]);
+    expect(cells[2].outputs[0].output_type).toBe("execute_result");
+    expect(cells[2].outputs[0].data).toEqual({ "text/plain": ["42"] });
+    for (const cell of cells) {
+      expect(cell.metadata.convlab.run.status).toBe("ok");
+      expect(cell.metadata.convlab.run.seconds).toBeGreaterThanOrEqual(0);
+      expect(cell.metadata.execution["shell.execute_reply"]).toBeTypeOf("string");
+    }
+    expect(executed.metadata.language_info.name).toBe("typescript");
+  });
+
+  it("a missing kernel spec stops with advice instead of a traceback", () => {
+    const missing = runNbrun([passing, "--kernel", "no-such-kernel", "--out", join(dir, "out-missing")], jupyterPath);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("no Jupyter kernel named 'no-such-kernel'; run `npm run kernel:install`");
+    expect(existsSync(join(dir, "out-missing", "report.json"))).toBe(false);
+  });
+});

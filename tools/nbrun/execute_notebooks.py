@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""Execute notebooks over the Jupyter protocol with nbclient and check that every code cell ran cleanly.
+
+Driven by tools/nbrun/main.ts (`npm run notebooks:exec`); run with Debian's /usr/bin/python3
+(python3-nbclient, python3-nbformat, python3-jupyter-client).
+
+    execute_notebooks.py --kernel convlab --timeout 600 --out artifacts/notebooks NOTEBOOK...
+
+A notebook fails when a cell raises, is aborted, never runs, times out, or the kernel dies.
+nbclient alone misses some of these (an aborted reply counts as success, and it stamps an
+execution_count on every cell it sent), so each cell's own outcome is recorded from the hooks
+and checked afterwards. Executed notebooks (outputs, per-cell timing) and report.json are
+written to --out. The exit status is 1 when any notebook failed, 2 on a usage problem.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+
+def lesson_source(cell):
+    """Where the cell came from in the lesson markdown (cell metadata convlab.source), if recorded."""
+    return cell.get("metadata", {}).get("convlab", {}).get("source")
+
+
+def cell_timeout(cell, default_timeout):
+    # nbclient wants whole seconds; a fractional timeout is rounded up, never shortened.
+    timeout = cell.get("metadata", {}).get("convlab", {}).get("timeout")
+    return math.ceil(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else default_timeout
+
+
+def runnable(cell):
+    # nbclient skips empty code cells, so they cannot have run; nothing is lost by skipping them.
+    return cell.cell_type == "code" and cell.source.strip() != ""
+
+
+def error_message(ename, evalue, traceback):
+    headline = f"{ename}: {evalue}" if ename or evalue else "error without ename/evalue (kernel protocol gap)"
+    frames = [line for line in (traceback or [])[1:6] if line.strip()]
+    return "\n".join([headline, *frames])
+
+
+class NotebookRun:
+    """Executes one notebook and records what happened to each code cell."""
+
+    def __init__(self, path, kernel_name, default_timeout):
+        self.path = path
+        self.nb = nbformat.read(path, as_version=4)
+        self.default_timeout = default_timeout
+        # Stale outputs and counts from the input file must not pass for a run.
+        for cell in self.nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+        self.outcomes = {}  # cell index -> {"status", "message", "seconds"}
+        self.started = {}
+        self.running_index = None
+        self.client = NotebookClient(
+            self.nb,
+            kernel_name=kernel_name,
+            timeout=default_timeout,
+            timeout_func=lambda cell: cell_timeout(cell, default_timeout),
+            record_timing=True,
+            allow_errors=False,
+            interrupt_on_timeout=False,
+            shutdown_kernel="immediate",
+            resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
+            on_cell_execute=self.on_cell_execute,
+            on_cell_executed=self.on_cell_executed,
+        )
+
+    def on_cell_execute(self, cell, cell_index):
+        self.running_index = cell_index
+        self.started[cell_index] = time.monotonic()
+
+    def on_cell_executed(self, cell, cell_index, execute_reply):
+        content = execute_reply["content"]
+        status = content.get("status")
+        outcome = {"status": status, "seconds": self.elapsed(cell_index)}
+        if status == "error":
+            outcome["message"] = error_message(content.get("ename"), content.get("evalue"), content.get("traceback"))
+        elif status != "ok":
+            outcome["message"] = f"the kernel answered status {status!r} instead of running the cell"
+        self.outcomes[cell_index] = outcome
+        self.running_index = None
+
+    def elapsed(self, cell_index):
+        started = self.started.get(cell_index)
+        return round(time.monotonic() - started, 3) if started is not None else None
+
+    def run(self):
+        started = time.monotonic()
+        try:
+            self.client.execute()
+        except CellExecutionError:
+            pass  # recorded by on_cell_executed; the remaining cells stay unexecuted
+        except CellTimeoutError:
+            index = self.running_index
+            timeout = cell_timeout(self.nb.cells[index], self.default_timeout)
+            self.outcomes[index] = {"status": "timeout", "seconds": self.elapsed(index), "message": f"cell timed out after {timeout} s"}
+        except DeadKernelError as crash:
+            index = self.running_index
+            message = f"the kernel died while running this cell ({crash})"
+            if index is None:
+                self.crash = message
+            else:
+                self.outcomes[index] = {"status": "crashed", "seconds": self.elapsed(index), "message": message}
+        self.seconds = round(time.monotonic() - started, 3)
+        return self.report()
+
+    def report(self):
+        cell_count = len(self.nb.cells)
+        cells, failures = [], []
+        for index, cell in enumerate(self.nb.cells):
+            if not runnable(cell):
+                continue
+            outcome = dict(self.outcomes.get(index, {"status": "unexecuted", "message": "the cell was never executed"}))
+            errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+            if outcome["status"] == "ok" and errors:
+                outcome = {**outcome, "status": "error", "message": error_message(errors[0].get("ename"), errors[0].get("evalue"), errors[0].get("traceback"))}
+            if outcome["status"] == "ok" and cell.get("execution_count") is None:
+                outcome = {**outcome, "status": "unexecuted", "message": "the cell has no execution_count"}
+            entry = {"index": index, "number": index + 1, "cellCount": cell_count, "source": lesson_source(cell),
+                     "executionCount": cell.get("execution_count"), **outcome}
+            cells.append(entry)
+            cell.metadata.setdefault("convlab", {})["run"] = {"status": entry["status"], "seconds": entry.get("seconds")}
+            if entry["status"] != "ok":
+                failures.append(entry)
+        crash = getattr(self, "crash", None)
+        if crash:
+            failures.insert(0, {"index": None, "number": None, "cellCount": cell_count, "source": None, "status": "crashed", "message": crash})
+        return {"notebook": self.path, "passed": not failures, "seconds": self.seconds, "cells": cells, "failures": failures}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="+")
+    parser.add_argument("--kernel", default="convlab")
+    parser.add_argument("--timeout", type=int, default=600, help="default per-cell timeout in seconds")
+    parser.add_argument("--out", default="artifacts/notebooks", help="folder for executed notebooks and report.json")
+    args = parser.parse_args()
+
+    try:
+        KernelSpecManager().get_kernel_spec(args.kernel)
+    except NoSuchKernel:
+        print(f"nbrun: no Jupyter kernel named {args.kernel!r}; run `npm run kernel:install` (or set JUPYTER_PATH)", file=sys.stderr)
+        return 2
+
+    os.makedirs(args.out, exist_ok=True)
+    results = []
+    for path in args.notebooks:
+        print(f"nbrun: executing {path}", file=sys.stderr, flush=True)
+        try:
+            run = NotebookRun(path, args.kernel, args.timeout)
+        except Exception as problem:  # an unreadable or invalid notebook: report it, go on
+            results.append({"notebook": path, "passed": False, "seconds": 0, "cells": [],
+                            "failures": [{"index": None, "number": None, "cellCount": 0, "source": None,
+                                          "status": "not started", "message": f"{type(problem).__name__}: {problem}"}]})
+            continue
+        result = run.run()
+        artifact = os.path.join(args.out, os.path.basename(path))
+        nbformat.write(run.nb, artifact)
+        result["artifact"] = artifact
+        results.append(result)
+
+    with open(os.path.join(args.out, "report.json"), "w") as report_file:
+        json.dump({"kernel": args.kernel, "defaultTimeout": args.timeout, "notebooks": results}, report_file, indent=2)
+    return 0 if all(result["passed"] for result in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
