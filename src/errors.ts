@@ -26,3 +26,6 @@ export class AutogradError extends ConvlabError {}
 
 /** A file (dataset, weights) that is missing, truncated, corrupted or of the wrong kind. */
 export class DataError extends ConvlabError {}
+
+/** Training that cannot go on (a NaN or infinite loss), with where it happened and what to try. */
+export class TrainingError extends ConvlabError {}
