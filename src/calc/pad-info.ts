@@ -48,7 +48,7 @@ export function padInfo(inputShape: readonly number[], pad: readonly number[], m
     after[dim] = pad[2 * i + 1];
   }
   const outputShape = inputShape.map((size, dim) => size + before[dim] + after[dim]);
-  for (let dim = 0; dim < ndim; dim++) {
+  for (let dim = ndim - 1; dim >= 0; dim--) { // last dimension first, the order PyTorch checks in
     const size = inputShape[dim];
     if (before[dim] === 0 && after[dim] === 0) continue;
     if (outputShape[dim] < 0) {

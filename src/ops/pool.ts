@@ -43,13 +43,18 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOpt
   const out = allocate(input.dtype, planes * positions) as FloatStorage;
   const argmax = new Int32Array(planes * positions); // which tap of its window each output came from
   const columns = allocate(input.dtype, columnRows(info) * positions) as FloatStorage;
+  const firstTap = firstInputTaps(info);
   for (let n = 0; n < info.batchSize; n++) {
     im2col(x, n * imageSize, info, columns, 0, -Infinity);
     for (let c = 0; c < info.inChannels; c++) {
       const plane = (n * info.inChannels + c) * positions;
       const firstRow = c * taps * positions;
-      for (let l = 0; l < positions; l++) out[plane + l] = columns[firstRow + l];
-      for (let t = 1; t < taps; t++) {
+      // Start from the window's first input pixel, so a window of -Infinity still sends its gradient there.
+      for (let l = 0; l < positions; l++) {
+        out[plane + l] = columns[firstRow + firstTap[l] * positions + l];
+        argmax[plane + l] = firstTap[l];
+      }
+      for (let t = 0; t < taps; t++) {
         const row = firstRow + t * positions;
         for (let l = 0; l < positions; l++) {
           const value = columns[row + l];
@@ -119,6 +124,21 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
     }
     return [new Tensor(grad, input.shape)];
   });
+}
+
+/** For each window, its first tap that lies on the input rather than on the padding (PyTorch's starting index). */
+function firstInputTaps(info: Pool2dInfo): Int32Array {
+  const first = new Int32Array(info.outHeight * info.outWidth);
+  for (let oh = 0; oh < info.outHeight; oh++) {
+    const top = oh * info.strideHeight - info.padTop;
+    const i = top < 0 ? Math.ceil(-top / info.dilationHeight) : 0;
+    for (let ow = 0; ow < info.outWidth; ow++) {
+      const left = ow * info.strideWidth - info.padLeft;
+      const j = left < 0 ? Math.ceil(-left / info.dilationWidth) : 0;
+      first[oh * info.outWidth + ow] = i * info.kernelWidth + j;
+    }
+  }
+  return first;
 }
 
 function sizes(info: Pool2dInfo) {
