@@ -18,6 +18,8 @@ export interface DownloadOptions {
   maxBytes: number;
   /** Whole-download time limit in milliseconds (default 10 minutes). */
   timeoutMs?: number;
+  /** Time limit for the server's first answer (default 30 s), so an offline machine falls back quickly. */
+  connectTimeoutMs?: number;
   /** Replaceable for tests; the global fetch otherwise. */
   fetch?: FetchFunction;
 }
@@ -46,9 +48,15 @@ export async function downloadVerified(options: DownloadOptions): Promise<void> 
   const { url, destination, sha256, maxBytes } = options;
   checkDownloadUrl(url);
   const fetchFunction: FetchFunction = options.fetch ?? ((target, init) => fetch(target, init));
-  const signal = AbortSignal.timeout(options.timeoutMs ?? 10 * 60 * 1000);
-
-  const response = await fetchFollowingRedirects(url, fetchFunction, signal);
+  const connecting = new AbortController();
+  const connectTimer = setTimeout(() => connecting.abort(new DOMException("connect timeout", "TimeoutError")), options.connectTimeoutMs ?? 30_000);
+  const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 10 * 60 * 1000), connecting.signal]);
+  let response: Response;
+  try {
+    response = await fetchFollowingRedirects(url, fetchFunction, signal);
+  } finally {
+    clearTimeout(connectTimer);
+  }
   if (!response.ok) {
     throw new DataError(`download: ${url} answered HTTP ${response.status} ${response.statusText}`.trimEnd());
   }

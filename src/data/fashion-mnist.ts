@@ -89,7 +89,7 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
       return finish(split, { kind: "download", path: cacheDir, tensors }, options, warnings);
     } catch (error) {
       if (!(error instanceof DataError)) throw error;
-      warnings.push(`download: ${error.message}`);
+      warnings.push(error.message);
     }
   }
   return finish(split, loadSubset(split, options), options, warnings);

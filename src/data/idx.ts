@@ -73,7 +73,8 @@ export function parseIdx(bytes: Uint8Array, fileName: string, expectedMagic?: nu
     throw new DataError(`readIdx: ${fileName} is truncated: its header declares shape [${shape.join(", ")}] (${expectedValues} bytes of data) but only ${foundValues} bytes follow`);
   }
   if (foundValues > expectedValues) {
-    throw new DataError(`readIdx: ${fileName} has ${foundValues - expectedValues} unexpected bytes after the ${expectedValues} declared by its header [${shape.join(", ")}]`);
+    const extra = foundValues - expectedValues;
+    throw new DataError(`readIdx: ${fileName} has ${extra} unexpected ${extra === 1 ? "byte" : "bytes"} after the ${expectedValues} declared by its header [${shape.join(", ")}]`);
   }
   return { magic, shape, data: bytes.subarray(headerBytes) };
 }

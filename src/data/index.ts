@@ -21,3 +21,4 @@ export {
 } from "./fashion-mnist-files.js";
 export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, encodeIdx, isGzip, parseIdx, readIdx, type IdxArray } from "./idx.js";
 export { bundledSubsetDir } from "./subset.js";
+export { loadDataFashionMnist, type FashionMnistLoaders, type LoadDataOptions } from "./load-data.js";

@@ -122,3 +122,21 @@ describe("DataLoader", () => {
     expect(() => new DataLoader(tenSamples(), { seed: 1, generator: new Generator(1) })).toThrow("DataLoader: pass either seed or generator, not both");
   });
 });
+
+describe("loadDataFashionMnist (d2l's load_data_fashion_mnist)", () => {
+  test("batchSize 256 on the subset: 24 training batches shuffled by seed, 4 test batches in order", async () => {
+    const { loadDataFashionMnist } = await import("../../src/data/load-data.js");
+    const options = { download: false, dir: undefined, cacheDir: "/nonexistent", debianDir: "/nonexistent", seed: 5 };
+    delete process.env.CONVLAB_DATA;
+    const { train, test: testLoader, trainSet, testSet } = await loadDataFashionMnist(256, options);
+    expect([train.length, testLoader.length, trainSet.length, testSet.length]).toEqual([24, 4, 6000, 1000]);
+    const [X, y] = [...train][0];
+    expect(X.shape).toEqual([256, 1, 28, 28]);
+    expect(y.shape).toEqual([256]);
+    expect(Array.from(y.data)).not.toEqual(Array.from(trainSet.labels.data.subarray(0, 256)));
+    const again = await loadDataFashionMnist(256, options);
+    expect(Array.from([...again.train][0][1].data)).toEqual(Array.from(y.data));
+    const [, yTest] = [...testLoader][0];
+    expect(Array.from(yTest.data)).toEqual(Array.from(testSet.labels.data.subarray(0, 256)));
+  });
+});

@@ -31,6 +31,9 @@ beforeAll(async () => {
       response.write(payload.subarray(0, 10));
       setTimeout(() => response.destroy(), 20);
     },
+    "/silent.gz": () => {
+      // Accepts the request and never answers, like a dead proxy.
+    },
     "/moved.gz": (_request, response) => response.writeHead(302, { location: "/good.gz" }).end(),
     "/downgrade.gz": (_request, response) => response.writeHead(301, { location: "http://example.invalid/good.gz" }).end(),
   });
@@ -111,6 +114,16 @@ describe("downloadVerified against a server on 127.0.0.1", () => {
   test("connection cut mid-file: DataError, nothing kept", async () => {
     const dir = tempDir();
     await expect(download("/cut.gz", join(dir, "f.gz"))).rejects.toThrow(`download: ${server.baseUrl}cut.gz failed after 10 bytes`);
+    expectNothingKept(dir);
+  });
+
+  test("no answer within connectTimeoutMs=200: timed out, nothing kept", async () => {
+    const dir = tempDir();
+    const started = Date.now();
+    await expect(
+      downloadVerified({ url: server.baseUrl + "silent.gz", destination: join(dir, "f.gz"), sha256: payloadSha256, maxBytes: 100, connectTimeoutMs: 200 }),
+    ).rejects.toThrow(`download: cannot fetch ${server.baseUrl}silent.gz: timed out`);
+    expect(Date.now() - started).toBeLessThan(5000);
     expectNothingKept(dir);
   });
 

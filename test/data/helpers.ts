@@ -67,7 +67,10 @@ export async function localServer(routes: Record<string, Route>): Promise<{ base
   return {
     baseUrl: `http://127.0.0.1:${port}/`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // including requests a test left unanswered on purpose
+    }),
   };
 }
 

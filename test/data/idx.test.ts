@@ -66,7 +66,7 @@ describe("IDX reader", () => {
 
   test("bytes after the declared data are an error, not ignored", () => {
     const long = idxBytes(0x801, [2], [1, 2, 3]);
-    expect(() => parseIdx(long, "long-labels")).toThrow("readIdx: long-labels has 1 unexpected bytes after the 2 declared by its header [2]");
+    expect(() => parseIdx(long, "long-labels")).toThrow("readIdx: long-labels has 1 unexpected byte after the 2 declared by its header [2]");
   });
 
   test("fewer than 4 bytes", () => {

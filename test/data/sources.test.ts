@@ -163,7 +163,7 @@ describe("sources without the real files", () => {
       expect(failed.source.kind).toBe("subset");
       expect(server.requests).toEqual(["/t10k-labels-idx1-ubyte.gz"]);
       expect(failed.source.warnings).toEqual([
-        `download: download: ${server.baseUrl}t10k-labels-idx1-ubyte.gz answered HTTP 404 Not Found`,
+        `download: ${server.baseUrl}t10k-labels-idx1-ubyte.gz answered HTTP 404 Not Found`,
       ]);
     } finally {
       await server.close();
@@ -280,7 +280,7 @@ describe.skipIf(!debianPresent)("sources with the real files (Debian's dataset-f
     try {
       const loaded = await loadFashionMnist({ split: "test", debianDir: noDebian, baseUrl: server.baseUrl });
       expect(loaded.source.kind).toBe("subset");
-      expect(loaded.source.warnings[0]).toMatch(/^download: download: .*t10k-labels-idx1-ubyte\.gz does not match its known checksum \(SHA-256 8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05, expected 67da17c7/);
+      expect(loaded.source.warnings[0]).toMatch(/^download: .*t10k-labels-idx1-ubyte\.gz does not match its known checksum \(SHA-256 8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05, expected 67da17c7/);
     } finally {
       await server.close();
     }
