@@ -2,7 +2,7 @@
 // products (where the dispatch threshold WASM_MIN_MULTIPLY_ADDS comes from). Run: `npm run bench:gemm`.
 // Times include everything a caller pays: for the wasm kernel, copying A, B (and C) in and C out.
 import { gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../src/kernels/gemm.js";
-import { gemmWasm } from "../src/kernels/wasm/gemm-wasm.js";
+import { gemmWasm, setGemmThreads, TWO_THREADS_MIN_MULTIPLY_ADDS } from "../src/kernels/wasm/gemm-wasm.js";
 
 type Kernel = typeof gemmWasm; // both kernels, on float32 arrays
 
@@ -43,18 +43,26 @@ const transposes: [string, boolean, boolean][] = [
 ];
 
 const cell = (value: number) => value.toFixed(1).padStart(7);
-console.log("float32 gemm, GFLOP/s (2·M·N·K / time), one thread, M×K×N as in PEERS.md; columns are op(A)·op(B)");
-console.log(`${"shape".padEnd(28)}${"reference A·B".padStart(15)}${transposes.map(([name]) => `  wasm ${name}`.padStart(13)).join("")}`);
+const header = ["reference A·B", ...transposes.map(([name]) => `wasm ${name}`), "2 threads A·B"];
+console.log("float32 gemm, GFLOP/s (2·M·N·K / time), M×K×N as in PEERS.md; wasm columns are op(A)·op(B) on one thread");
+console.log(`${"shape".padEnd(28)}${header.map((name) => name.padStart(15)).join("")}`);
 for (const [name, M, N, K] of lenetShapes) {
-  const reference = gflops(gemmReference, M, N, K, false, false, 2);
-  const fast = transposes.map(([, transA, transB]) => gflops(gemmWasm, M, N, K, transA, transB, 5));
-  console.log(`${name.padEnd(28)}${cell(reference).padStart(15)}${fast.map((value) => cell(value).padStart(13)).join("")}`);
+  const figures = [gflops(gemmReference, M, N, K, false, false, 2)];
+  setGemmThreads(1);
+  for (const [, transA, transB] of transposes) figures.push(gflops(gemmWasm, M, N, K, transA, transB, 5));
+  setGemmThreads(2);
+  figures.push(gflops(gemmWasm, M, N, K, false, false, 5));
+  console.log(`${name.padEnd(28)}${figures.map((value) => cell(value).padStart(15)).join("")}`);
 }
 
-console.log(`\nsmall square products, A·Bᵀ (gemm() sends M·N·K ≥ ${WASM_MIN_MULTIPLY_ADDS} to wasm)`);
-console.log(`${"M=N=K".padEnd(8)}${"M·N·K".padStart(9)}${"reference".padStart(11)}${"wasm".padStart(9)}`);
-for (const size of [2, 4, 8, 12, 16, 24, 32, 64]) {
+console.log(`\nsmall square products, A·Bᵀ: gemm() sends M·N·K ≥ ${WASM_MIN_MULTIPLY_ADDS} to wasm, ` +
+  `and uses two threads from M·N·K ≥ ${TWO_THREADS_MIN_MULTIPLY_ADDS}`);
+console.log(`${"M=N=K".padEnd(8)}${"M·N·K".padStart(9)}${"reference".padStart(11)}${"wasm".padStart(9)}${"2 threads".padStart(11)}`);
+for (const size of [2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128]) {
   const reference = gflops(gemmReference, size, size, size, false, true, 5);
+  setGemmThreads(1);
   const fast = gflops(gemmWasm, size, size, size, false, true, 5);
-  console.log(`${String(size).padEnd(8)}${String(size ** 3).padStart(9)}${cell(reference).padStart(11)}${cell(fast).padStart(9)}`);
+  setGemmThreads(2);
+  const twoThreads = size ** 3 >= TWO_THREADS_MIN_MULTIPLY_ADDS ? cell(gflops(gemmWasm, size, size, size, false, true, 5)) : "-";
+  console.log(`${String(size).padEnd(8)}${String(size ** 3).padStart(9)}${cell(reference).padStart(11)}${cell(fast).padStart(9)}${twoThreads.padStart(11)}`);
 }

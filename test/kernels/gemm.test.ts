@@ -3,7 +3,9 @@
 import { describe, expect, test } from "vitest";
 import { existsSync } from "node:fs";
 import { gemm, gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../../src/kernels/gemm.js";
-import { gemmWasm, gemmWasmPath } from "../../src/kernels/wasm/gemm-wasm.js";
+import {
+  gemmWasm, gemmWasmPath, getGemmThreads, setGemmThreads, TWO_THREADS_MIN_MULTIPLY_ADDS,
+} from "../../src/kernels/wasm/gemm-wasm.js";
 import { ShapeError } from "../../src/errors.js";
 
 /** mulberry32: a tiny seeded generator so every run tests the same numbers. */
@@ -159,6 +161,47 @@ describe("gemmWasm special cases", () => {
     gemmWasm(big, big, new Float32Array(512 * 512), 512, 512, 512); // grows the wasm memory
     gemmWasm(A, B, second, 37, 41, 300);
     expect(second).toEqual(first);
+  });
+});
+
+describe("gemmWasm on two threads", () => {
+  // Shapes above the two-thread threshold: wide ones split by columns, tall ones by rows, odd edges on both sides.
+  const largeShapes: [number, number, number][] = [
+    [6, 20000, 25], [16, 2001, 150], [257, 120, 400], [1001, 33, 17], [3, 40000, 3], [512, 512, 512],
+  ];
+  for (const { transA, transB, name } of transposeCases) {
+    test.each(largeShapes)(`${name} M=%i N=%i K=%i gives the same bits as one thread, close to the reference`, (M, N, K) => {
+      expect(M * N * K).toBeGreaterThanOrEqual(TWO_THREADS_MIN_MULTIPLY_ADDS);
+      const next = generator(M + N + K);
+      const A = randomFloats(M * K, next);
+      const B = randomFloats(K * N, next);
+      const start = randomFloats(M * N, next);
+      const oneThread = start.slice();
+      const twoThreads = start.slice();
+      const previous = getGemmThreads();
+      try {
+        setGemmThreads(1);
+        gemmWasm(A, B, oneThread, M, N, K, transA, transB, true);
+        setGemmThreads(2);
+        gemmWasm(A, B, twoThreads, M, N, K, transA, transB, true);
+      } finally {
+        setGemmThreads(previous);
+      }
+      expect(twoThreads).toEqual(oneThread);
+      // And both are right: compare a sample of rows against the reference.
+      const rows = [0, M >> 1, M - 1];
+      for (const row of rows) {
+        const rowA = new Float32Array(K);
+        for (let p = 0; p < K; p++) rowA[p] = transA ? A[p * M + row] : A[row * K + p];
+        const expected = start.slice(row * N, row * N + N);
+        gemmReference(rowA, B, expected, 1, N, K, false, transB, true);
+        for (let j = 0; j < N; j++) expect(twoThreads[row * N + j]).toBeCloseTo(expected[j], 3);
+      }
+    });
+  }
+
+  test("setGemmThreads accepts 1 or 2 only", () => {
+    expect(() => setGemmThreads(3)).toThrow("setGemmThreads: expected 1 or 2 threads, but got 3");
   });
 });
 

@@ -5,22 +5,31 @@
 // package.json, so the same code works when vitest runs it from src/ and when Node runs the build in dist/.
 // The module is loaded synchronously on the first call (gemm is synchronous). A missing .wasm throws an error
 // that says to run the build: there is no silent fallback to the slow kernel that would hide a broken build.
+//
+// Large products are split between this thread and a helper thread (gemm-helper-thread.ts) sharing the
+// module's memory. The split falls on a tile edge, and each element of C is summed in the same order
+// whichever thread computes it, so one thread and two give the same bits.
 
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConvlabError } from "../../errors.js";
+import { ConvlabError, ValueError } from "../../errors.js";
+import { GemmHelperThread } from "./gemm-helper-thread.js";
 
 // tsconfig's lib (ES2022) and @types/node 20 carry no WebAssembly types, so declare the part used here.
 declare namespace WebAssembly {
   class Module { constructor(bytes: Uint8Array); }
   class Instance { constructor(module: Module, imports: object); readonly exports: object; }
-  class Memory { readonly buffer: ArrayBuffer; grow(pages: number): number; }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum: number; shared: boolean });
+    readonly buffer: ArrayBufferLike;
+    grow(pages: number): number;
+  }
 }
 
-/** What asm/gemm.ts exports; offsets are bytes into `memory`. */
+/** What asm/gemm.ts exports; offsets are bytes into the shared memory. */
 interface GemmExports {
-  memory: WebAssembly.Memory;
   scratchStart(): number;
   workspaceBytes(rows: number): number;
   gemmF32(
@@ -31,15 +40,30 @@ interface GemmExports {
   ): void;
 }
 
+interface Kernel {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  exports: GemmExports;
+  helper: GemmHelperThread | null;
+}
+
 const PAGE_BYTES = 65536;
+/** Must equal --maximumMemory in the build:wasm script (pages of 64 KiB): 2 GiB. */
+const MAXIMUM_PAGES = 32768;
+/** Most bytes of A, B and C copies the kernel takes on, leaving room for workspaces under MAXIMUM_PAGES. */
+const MAX_OPERAND_BYTES = 1.75 * 2 ** 30;
 /** Buffers start on cache-line boundaries so the kernel's 16-byte vector loads never straddle lines needlessly. */
 const ALIGN_BYTES = 64;
-/** Most bytes of A, B and C copies the kernel takes on; wasm32 memory tops out at 4 GiB. */
-const MAX_OPERAND_BYTES = 2 ** 31;
+/**
+ * Below this many multiply-adds a second thread costs more (waking it, duplicated packing) than it saves
+ * (measured by bench/gemm.ts).
+ */
+export const TWO_THREADS_MIN_MULTIPLY_ADDS = 1 << 18;
 
-let kernel: GemmExports | null = null;
-/** A float32 view of the kernel's memory; replaced whenever the memory grows (growing detaches the old buffer). */
-let heap = new Float32Array(0);
+let kernel: Kernel | null = null;
+/** A float32 view of the kernel's memory; replaced whenever the memory grows. */
+let heap: Float32Array = new Float32Array(0);
+let threadCount = Math.min(2, availableParallelism());
 
 /** Path of the compiled kernel: dist/wasm/gemm.wasm under the nearest directory holding a package.json. */
 export function gemmWasmPath(): string {
@@ -52,7 +76,17 @@ export function gemmWasmPath(): string {
   }
 }
 
-function loadKernel(): GemmExports {
+/** How many threads large float32 products use: 1, or 2 (the default on a machine with two or more cores). */
+export function setGemmThreads(count: number): void {
+  if (count !== 1 && count !== 2) throw new ValueError(`setGemmThreads: expected 1 or 2 threads, but got ${count}`);
+  threadCount = count;
+}
+
+export function getGemmThreads(): number {
+  return threadCount;
+}
+
+function loadKernel(): Kernel {
   if (kernel) return kernel;
   const path = gemmWasmPath();
   if (!existsSync(path)) {
@@ -61,7 +95,9 @@ function loadKernel(): GemmExports {
     );
   }
   const module = new WebAssembly.Module(readFileSync(path));
-  kernel = new WebAssembly.Instance(module, {}).exports as unknown as GemmExports;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as GemmExports;
+  kernel = { module, memory, exports, helper: null };
   return kernel;
 }
 
@@ -71,15 +107,15 @@ function alignUp(bytes: number): number {
 
 /** Whether copies of A, B and C (and M packed rows of A) fit in the kernel's memory; larger products must use the reference. */
 export function gemmWasmFits(M: number, N: number, K: number): boolean {
-  return (M * K + K * N + M * N + M * 256) * 4 <= MAX_OPERAND_BYTES;
+  return (M * K + K * N + M * N + 2 * M * 256) * 4 <= MAX_OPERAND_BYTES;
 }
 
 /** Grows the kernel's memory to at least `end` bytes and refreshes the float32 view. */
-function ensureMemory(exports: GemmExports, end: number): void {
-  const memory = exports.memory;
+function ensureMemory(memory: WebAssembly.Memory, end: number): void {
   if (memory.buffer.byteLength < end) {
     memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE_BYTES));
   }
+  // A grown shared memory hands out a new, longer buffer object.
   if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
 }
 
@@ -91,7 +127,7 @@ function copyIn(source: Float32Array, count: number, at: number): void {
 /**
  * gemmReference's contract for float32 arrays, computed by the WebAssembly kernel:
  * C (M×N) = op(A)·op(B), or += when `accumulate`. The sums run in float32 in a different order than the
- * reference's, so results agree to float32 rounding, and are the same on every run.
+ * reference's, so results agree to float32 rounding, and are the same on every run and thread count.
  */
 export function gemmWasm(
   A: Float32Array, B: Float32Array, C: Float32Array,
@@ -99,16 +135,57 @@ export function gemmWasm(
   transA = false, transB = false, accumulate = false,
 ): void {
   if (M === 0 || N === 0) return;
-  const exports = loadKernel();
+  const { exports, memory } = loadKernel();
+  const workBytes = alignUp(exports.workspaceBytes(M));
   const work = alignUp(exports.scratchStart());
-  const aAt = work + alignUp(exports.workspaceBytes(M));
+  const helperWork = work + workBytes;
+  const aAt = helperWork + workBytes;
   const bAt = aAt + alignUp(M * K * 4);
   const cAt = bAt + alignUp(K * N * 4);
-  ensureMemory(exports, cAt + M * N * 4);
+  ensureMemory(memory, cAt + M * N * 4);
   copyIn(A, M * K, aAt);
   copyIn(B, K * N, bAt);
   // Without accumulation the kernel writes every element of C, so its old contents need not be copied in.
   if (accumulate) copyIn(C, M * N, cAt);
-  exports.gemmF32(aAt, bAt, cAt, work, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, 0, M, 0, N);
+  const shared = [aAt, bAt, cAt] as const;
+  const flags = [M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0] as const;
+  const split = threadCount === 2 && M * N * K >= TWO_THREADS_MIN_MULTIPLY_ADDS ? splitPoint(M, N) : null;
+  if (split === null) {
+    exports.gemmF32(...shared, work, ...flags, 0, M, 0, N);
+  } else {
+    const helper = startHelper();
+    const [mine, theirs] = split;
+    helper.start([...shared, helperWork, ...flags, ...theirs]);
+    try {
+      exports.gemmF32(...shared, work, ...flags, ...mine);
+    } finally {
+      helper.finish();
+    }
+  }
   C.set(heap.subarray(cAt / 4, cAt / 4 + M * N));
+}
+
+/** The helper thread, started on first use. */
+function startHelper(): GemmHelperThread {
+  const loaded = loadKernel();
+  loaded.helper ??= new GemmHelperThread(loaded.module, loaded.memory);
+  return loaded.helper;
+}
+
+type Block = [rowStart: number, rowEnd: number, colStart: number, colEnd: number];
+
+/**
+ * Halves C into two blocks on a tile edge (an even row, or a multiple of 16 columns), across the longer side:
+ * each thread packs only its share of that side's operand. Null when C is a single tile wide and tall.
+ */
+function splitPoint(M: number, N: number): [Block, Block] | null {
+  if (N >= M && N > 16) {
+    const middle = Math.ceil(N / 32) * 16;
+    return [[0, M, 0, middle], [0, M, middle, N]];
+  }
+  if (M > 2) {
+    const middle = Math.ceil(M / 4) * 2;
+    return [[0, middle, 0, N], [middle, M, 0, N]];
+  }
+  return null;
 }
