@@ -1,13 +1,15 @@
 // What the four Fashion-MNIST files are, and the digests that prove a copy is the real one.
 //
 // Two digests per file, because the same data travels in two different gzip wrappings:
-// - `gzipSha256`/`gzipBytes`: the official .gz files as Zalando publishes them (the digests many
-//   loaders pin, e.g. TensorFlow Datasets; their MD5s match the table in Zalando's README).
-// - `contentSha256`/`contentBytes`: the decompressed IDX bytes. Debian's package
-//   dataset-fashion-mnist recompressed the files (no file name in the gzip header, a 2020
-//   timestamp), so its .gz differ byte-wise from the originals (23-24 bytes shorter, exactly the
-//   stored name) while the IDX bytes inside are the same; these digests were computed from them.
-//   Checking the content makes raw (gunzipped) copies and re-wrapped copies verifiable too.
+// - `gzipSha256`/`gzipBytes`: the official .gz files as Zalando publishes them (the digests other
+//   loaders pin, e.g. TensorFlow Datasets; their MD5s are the ones in Zalando's README). A download
+//   is checked against these.
+// - `contentSha256`/`contentBytes`: the decompressed IDX bytes, computed from Debian's package
+//   dataset-fashion-mnist. Debian's .gz differ byte-wise from the originals: their gzip header has
+//   no stored file name and a 2020 timestamp (so they are 23-24 bytes shorter). The deflate streams
+//   are the originals': putting the name and the 2017 timestamp back gives files whose SHA-256 and
+//   MD5 are the official ones (test/data/fashion-mnist.test.ts rebuilds them). Files on disk are
+//   checked by content, so Debian's copies, official downloads and gunzipped copies all verify.
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./idx.js";
 
 export type Split = "train" | "test";

@@ -90,6 +90,14 @@ describe("the bundled subset (data/fashion-mnist-subset)", () => {
 });
 
 describe.skipIf(!debianPresent)("the real files (Debian's dataset-fashion-mnist)", () => {
+  // MD5s from the table in Zalando's README (shipped by Debian as /usr/share/doc/dataset-fashion-mnist/README.md.gz).
+  const README_MD5: Record<string, string> = {
+    "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+    "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
+    "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
+    "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
+  };
+
   test("Debian's .gz rewrapped with the original gzip header are byte-for-byte the official files", () => {
     for (const split of ["train", "test"] as const) {
       for (const file of [FASHION_MNIST_FILES[split].images, FASHION_MNIST_FILES[split].labels]) {
@@ -97,6 +105,7 @@ describe.skipIf(!debianPresent)("the real files (Debian's dataset-fashion-mnist)
         const official = officialGzipFromDebian(file.name);
         expect([file.name, official.length, debianSize]).toEqual([file.name, file.gzipBytes, file.gzipBytes - file.name.length + 2]);
         expect(createHash("sha256").update(official).digest("hex")).toBe(file.gzipSha256);
+        expect(createHash("md5").update(official).digest("hex")).toBe(README_MD5[file.name]);
       }
     }
   });

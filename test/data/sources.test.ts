@@ -235,6 +235,17 @@ describe.skipIf(!debianPresent)("sources with the real files (Debian's dataset-f
     expect(load({ debianDir: noDebian }).source.kind).toBe("subset");
   });
 
+  test("Debian's copy comes before a download: the server is not contacted", async () => {
+    const server = await localServer({});
+    try {
+      const loaded = await loadFashionMnist({ split: "test", debianDir: DEBIAN_DIR, baseUrl: server.baseUrl });
+      expect(loaded.source.kind).toBe("debian");
+      expect(server.requests).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("a cache file with one flipped pixel byte: reported, Debian's copy used instead", () => {
     const imagesPath = join(copyDebianTestSplit(cacheDir()), TEST_FILES.images.name);
     // Rewrap the content with one pixel changed, so the gzip is valid and only the digest catches it.
