@@ -1,10 +1,12 @@
 // loadFashionMnist: the Fashion-MNIST split as tensors, from the first place that has it.
 // Sources, in order (the one used is reported in `source` and in the one-line `message`):
 //   1. options.dir              (explicit; a problem there is an error, never a silent fallback)
-//   2. $CONVLAB_DATA            (the files themselves, or its fashion-mnist/ subfolder)
+//   2. $CONVLAB_DATA            (the files themselves, or its fashion-mnist/ subfolder; a broken file is an
+//                               error, a folder without the files is skipped with a warning)
 //   3. the user cache           ($XDG_CACHE_HOME/convlab/fashion-mnist, else ~/.cache/convlab/fashion-mnist)
 //   4. Debian's package         (/usr/share/datasets/fashion-mnist, apt package dataset-fashion-mnist)
-//   5. a download into the cache (HTTPS, size-bounded, SHA-256 checked; not with download: false)
+//   5. a download into the cache (HTTPS, size-bounded, SHA-256 checked; both files of the split;
+//                               not with download: false, never in loadFashionMnistSync)
 //   6. the subset bundled with convlab (6000 train / 1000 test, balanced), so lessons run offline.
 // A corrupted cache or Debian file is reported in source.warnings and skipped.
 import { homedir } from "node:os";
