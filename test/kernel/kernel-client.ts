@@ -80,6 +80,8 @@ export class KernelClient {
   private readonly shellInbox = new Inbox();
   private readonly iopubInbox = new Inbox();
   stderr = "";
+  /** When each message reached this client (performance.now()), to check that output is live. */
+  readonly arrivals = new WeakMap<JupyterMessage, number>();
 
   private constructor(
     private readonly process: ChildProcess,
@@ -175,6 +177,11 @@ export class KernelClient {
     return this.iopubInbox.take(match, timeoutMs, "a later iopub message");
   }
 
+  /** Interrupts the running cell the way Jupyter does for interrupt_mode "signal". */
+  interrupt(): void {
+    this.process.kill("SIGINT");
+  }
+
   async shutdown(): Promise<void> {
     if (this.process.exitCode === null) {
       const exited = new Promise((resolveExit) => this.process.once("exit", resolveExit));
@@ -189,7 +196,11 @@ export class KernelClient {
 
   private async receive(socket: zmq.Dealer | zmq.Subscriber, inbox: Inbox): Promise<void> {
     try {
-      for await (const frames of socket) inbox.push(this.signer.decode(frames));
+      for await (const frames of socket) {
+        const message = this.signer.decode(frames);
+        this.arrivals.set(message, performance.now());
+        inbox.push(message);
+      }
     } catch {
       // The socket was closed by shutdown().
     }

@@ -146,8 +146,41 @@ describe("stream output", () => {
     expect(lines[0]).toBe("line 0");
     expect(lines[1999]).toBe("line 1999");
     expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
+    // Coalesced: a handful of messages, not one per line.
     const streamMessages = outputs.filter((m) => m.header.msg_type === "stream").length;
-    expect(streamMessages).toBeLessThanOrEqual(2);
+    expect(streamMessages).toBeLessThan(20);
+  });
+
+  it("3000 display_data messages from one synchronous loop all arrive (past zeromq's ~512 synchronous sends)", async () => {
+    const code = `for (let i = 0; i < 3000; i++) ${KERNEL}.display({ "text/plain": "item " + i });`;
+    const { reply, outputs } = await kernel.execute(code);
+    expect(reply.content.status).toBe("ok");
+    const texts = outputs.filter((m) => m.header.msg_type === "display_data").map((m) => m.content.data["text/plain"]);
+    expect(texts).toHaveLength(3000);
+    expect(texts.every((text, i) => text === `item ${i}`)).toBe(true);
+  });
+
+  it("1000 updates of one display in a synchronous loop collapse to a few messages ending on the last value", async () => {
+    const code = [
+      `const progressApi = ${KERNEL};`,
+      'const progressId = progressApi.display({ "text/plain": "step -1" });',
+      'for (let step = 0; step < 1000; step++) progressApi.updateDisplay(progressId, { "text/plain": "step " + step });',
+    ].join("\n");
+    const { outputs } = await kernel.execute(code);
+    const updates = outputs.filter((m) => m.header.msg_type === "update_display_data");
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.length).toBeLessThan(20);
+    expect(updates[updates.length - 1].content.data).toEqual({ "text/plain": "step 999" });
+  });
+
+  it("output printed before a long synchronous computation arrives while it still runs", async () => {
+    const code = 'console.log("epoch 1 done");\nconst t0 = Date.now(); while (Date.now() - t0 < 1500) {}\nconsole.log("epoch 2 done");';
+    const { reply, outputs } = await kernel.execute(code);
+    const first = outputs.find((m) => m.header.msg_type === "stream" && m.content.text.startsWith("epoch 1"));
+    expect(first).toBeDefined();
+    expect(streamText(outputs, "stdout")).toBe("epoch 1 done\nepoch 2 done\n");
+    const lead = (kernel.arrivals.get(reply) ?? 0) - (kernel.arrivals.get(first!) ?? Infinity);
+    expect(lead).toBeGreaterThan(1000);
   });
 
   it("stdout and stderr keep their relative order", async () => {
@@ -184,5 +217,27 @@ describe("stop on error", () => {
     const { reply, outputs } = await kernel.collect(next);
     expect(reply.content.status).toBe("ok");
     expect(streamText(outputs, "stdout")).toBe("still runs\n");
+  });
+});
+
+describe("interrupt", () => {
+  it("SIGINT stops a synchronous infinite loop with an error reply, and the kernel keeps its state", async () => {
+    await kernel.execute("const survivor = 41;");
+    const loop = await kernel.submit("while (true) {}");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    kernel.interrupt();
+    const { reply } = await kernel.collect(loop, 10_000);
+    expect(reply.content.status).toBe("error");
+    expect(reply.content.evalue).toMatch(/interrupted/i);
+    const after = await kernel.execute("survivor + 1");
+    expect(after.outputs.find((m) => m.header.msg_type === "execute_result")?.content.data["text/plain"]).toBe("42");
+  });
+
+  it("SIGINT stops an awaited promise that never settles", async () => {
+    const pending = await kernel.submit("await new Promise(() => {});");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    kernel.interrupt();
+    const { reply } = await kernel.collect(pending, 10_000);
+    expect([reply.content.status, reply.content.evalue]).toEqual(["error", "Interrupted asynchronously"]);
   });
 });

@@ -1,10 +1,12 @@
 // Ordered, lossless publishing on the iopub channel.
 //
-// tslab sends one message per process.stdout.write without waiting for the socket, and
-// zeromq.js rejects a send while another one is still in flight, so a tight loop of console.log
-// loses output. Here every send waits for the previous one, and stream text is coalesced:
-// writes are buffered and flushed as one message at most every STREAM_FLUSH_MS, when another
-// kind of output must keep its place after them, and when the cell ends.
+// zeromq.js sends synchronously for up to ~512 sends per event-loop turn; after that a send is
+// deferred to the next turn and any further send() throws EBUSY. tslab ignores that, so a
+// synchronous loop printing more than ~500 lines loses the rest. Here a send that finds the
+// socket busy waits in a queue instead, and output is coalesced so far fewer sends are needed:
+// stream text and display updates are buffered and sent together at most every FLUSH_INTERVAL_MS
+// (checked on each write, so progress still shows during a long synchronous cell), before any
+// other message (to keep the order), and at the end of the cell.
 import type { JupyterMessage, MessageSigner } from "./wire.js";
 import { createMessage } from "./wire.js";
 
@@ -15,36 +17,57 @@ export interface SendingSocket {
 
 export type StreamName = "stdout" | "stderr";
 
-const STREAM_FLUSH_MS = 50;
-/** Above this many buffered characters a message is sent even inside a synchronous loop. */
+const FLUSH_INTERVAL_MS = 50;
+/** Above this many buffered characters stream text is sent at once. */
 const STREAM_MAX_CHARS = 256 * 1024;
 
-/** Sends frames one after another; a failed send is reported but does not stop later ones. */
+/** Sends frames in order, synchronously when ZeroMQ allows it, queued when the socket is busy. */
 export class SerialSender {
-  private tail: Promise<void> = Promise.resolve();
+  private readonly waiting: Buffer[][] = [];
+  private lastSend: Promise<void> = Promise.resolve();
+  private draining: Promise<void> | null = null;
 
   constructor(private readonly socket: SendingSocket, private readonly onError: (error: unknown) => void) {}
 
-  send(frames: Buffer[]): Promise<void> {
-    this.tail = this.tail.then(() => this.socket.send(frames)).catch(this.onError);
-    return this.tail;
+  send(frames: Buffer[]): void {
+    if (this.draining) {
+      this.waiting.push(frames);
+      return;
+    }
+    try {
+      this.lastSend = this.socket.send(frames).catch(this.onError);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EBUSY") return this.onError(error);
+      this.waiting.push(frames);
+      this.draining = this.drain();
+    }
   }
 
   /** Resolves once everything queued so far has been handed to ZeroMQ. */
-  drained(): Promise<void> {
-    return this.tail;
+  async drained(): Promise<void> {
+    await this.draining;
+    await this.lastSend;
+  }
+
+  private async drain(): Promise<void> {
+    await this.lastSend;
+    while (this.waiting.length > 0) {
+      const frames = this.waiting.shift() as Buffer[];
+      this.lastSend = this.socket.send(frames).catch(this.onError);
+      await this.lastSend;
+    }
+    this.draining = null;
   }
 }
 
-interface PendingStream {
-  name: StreamName;
-  text: string;
-  parent: JupyterMessage;
-}
+type PendingOutput =
+  | { kind: "stream"; name: StreamName; text: string; parent: JupyterMessage }
+  | { kind: "update"; displayId: string; content: Record<string, unknown>; parent: JupyterMessage };
 
 export class IopubChannel {
-  private pendingStreams: PendingStream[] = [];
+  private pending: PendingOutput[] = [];
   private pendingChars = 0;
+  private lastFlushAt = 0;
   private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -53,39 +76,59 @@ export class IopubChannel {
     private readonly session: string,
   ) {}
 
-  /** Publishes a non-stream message, after any stream text written before it. */
+  /** Publishes a message at once, after any output buffered before it. */
   publish(msgType: string, content: Record<string, unknown>, parent: JupyterMessage | null): void {
-    this.flushStreams();
+    this.flush();
     this.sendMessage(msgType, content, parent);
   }
 
   writeStream(name: StreamName, text: string, parent: JupyterMessage): void {
     if (text === "") return;
-    const last = this.pendingStreams[this.pendingStreams.length - 1];
-    if (last && last.name === name && last.parent === parent) last.text += text;
-    else this.pendingStreams.push({ name, text, parent });
+    const last = this.pending[this.pending.length - 1];
+    if (last?.kind === "stream" && last.name === name && last.parent === parent) last.text += text;
+    else this.pending.push({ kind: "stream", name, text, parent });
     this.pendingChars += text.length;
-    if (this.pendingChars >= STREAM_MAX_CHARS) this.flushStreams();
-    else if (this.flushTimer === null) this.flushTimer = setTimeout(() => this.flushStreams(), STREAM_FLUSH_MS);
+    this.flushSoon();
   }
 
-  flushStreams(): void {
+  /** Buffers an update_display_data; a newer update of the same display replaces an unsent one. */
+  updateDisplay(displayId: string, content: Record<string, unknown>, parent: JupyterMessage): void {
+    const unsent = this.pending.find((item) => item.kind === "update" && item.displayId === displayId);
+    if (unsent?.kind === "update") {
+      unsent.content = content;
+      unsent.parent = parent;
+    } else {
+      this.pending.push({ kind: "update", displayId, content, parent });
+    }
+    this.flushSoon();
+  }
+
+  flush(): void {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    const streams = this.pendingStreams;
-    this.pendingStreams = [];
+    this.lastFlushAt = Date.now();
+    const items = this.pending;
+    this.pending = [];
     this.pendingChars = 0;
-    for (const { name, text, parent } of streams) this.sendMessage("stream", { name, text }, parent);
+    for (const item of items) {
+      if (item.kind === "stream") this.sendMessage("stream", { name: item.name, text: item.text }, item.parent);
+      else this.sendMessage("update_display_data", item.content, item.parent);
+    }
   }
 
   drained(): Promise<void> {
-    this.flushStreams();
+    this.flush();
     return this.sender.drained();
+  }
+
+  private flushSoon(): void {
+    // A timer cannot fire inside a synchronous cell, so the clock is also checked on every write.
+    if (this.pendingChars >= STREAM_MAX_CHARS || Date.now() - this.lastFlushAt >= FLUSH_INTERVAL_MS) this.flush();
+    else if (this.flushTimer === null) this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
   }
 
   private sendMessage(msgType: string, content: Record<string, unknown>, parent: JupyterMessage | null): void {
     // iopub messages are broadcast, so they carry no routing identities.
-    const message = createMessage(msgType, content, parent, this.session, []);
-    void this.sender.send(this.signer.encode(message));
+    this.sender.send(this.signer.encode(createMessage(msgType, content, parent, this.session, [])));
   }
 }

@@ -67,7 +67,11 @@ export class KernelServer {
     this.controlSender = new SerialSender(this.control, reportSendError);
     this.iopub = new IopubChannel(new SerialSender(this.iopubSocket, reportSendError), this.signer, this.session);
     installDisplayApi({
-      displayData: (content, isUpdate) => this.publishForCell(isUpdate ? "update_display_data" : "display_data", content),
+      displayData: (content, isUpdate) => {
+        const displayId = (content.transient as { display_id?: string } | undefined)?.display_id;
+        if (isUpdate && displayId) this.iopub.updateDisplay(displayId, content, this.requestForOutput());
+        else this.publishForCell(isUpdate ? "update_display_data" : "display_data", content);
+      },
       clearOutput: (wait) => this.publishForCell("clear_output", { wait }),
       page: (data) => this.currentPayloads.push({ source: "page", data, start: 0 }),
     });
@@ -182,7 +186,7 @@ export class KernelServer {
       this.currentRequest = request;
       this.currentPayloads = [];
       const outcome = await this.runner.run(code);
-      this.iopub.flushStreams();
+      this.iopub.flush();
 
       if (outcome.status === "error") {
         const { ename, evalue, traceback } = outcome.error;
@@ -223,12 +227,16 @@ export class KernelServer {
   }
 
   private publishForCell(msgType: string, content: Record<string, unknown>): void {
+    this.iopub.publish(msgType, content, this.requestForOutput());
+  }
+
+  private requestForOutput(): JupyterMessage {
     if (!this.currentRequest) throw new Error("display: no cell is running in this kernel yet");
-    this.iopub.publish(msgType, content, this.currentRequest);
+    return this.currentRequest;
   }
 
   private reply(sender: SerialSender, request: JupyterMessage, msgType: string, content: Record<string, unknown>): void {
-    void sender.send(this.signer.encode(createMessage(msgType, content, request, this.session)));
+    sender.send(this.signer.encode(createMessage(msgType, content, request, this.session)));
   }
 
   private async shutdown(): Promise<void> {
