@@ -18,7 +18,7 @@ export { convOutputShape, poolOutputShape } from "./calc/output-shape.js";
 export { receptiveField, type ReceptiveFieldRow, type LayerGeometry } from "./calc/receptive-field.js";
 export { lenet, summary } from "./nn/index.js";
 export { train, evaluateAccuracy, type TrainOptions, type TrainResult, type EpochMetrics } from "./train/index.js";
-export { loadFashionMnist, loadFashionMnistSync, DataLoader, TensorDataset, FASHION_MNIST_CLASSES } from "./data/index.js";
+export { loadFashionMnist, loadFashionMnistSync, loadDataFashionMnist, DataLoader, TensorDataset, FASHION_MNIST_CLASSES } from "./data/index.js";
 export * as data from "./data/index.js";
 export * as F from "./ops/functional.js";
 export * as nn from "./nn/index.js";
