@@ -41,6 +41,22 @@ describe("lenet()", () => {
 });
 
 describe("Conv2d module", () => {
+  const fixtures = JSON.parse(readFileSync(new URL("../core/fixtures/core.json", import.meta.url), "utf8"));
+  for (const seed of [0, 42]) {
+    it(`default initialisation draws what torch.nn.Conv2d(2, 3, 3) draws after manual_seed(${seed})`, () => {
+      manualSeed(seed);
+      const conv = new nn.Conv2d(2, 3, 3);
+      const expected = fixtures.random[String(seed)];
+      expect(Array.from(conv.weight.data)).toEqual((expected.conv_weight as number[][][][]).flat(3).map(Math.fround));
+      expect(Array.from(conv.bias!.data)).toEqual((expected.conv_bias as number[]).map(Math.fround));
+    });
+  }
+  it("to('float64') converts every parameter and the model runs in float64", () => {
+    const net = lenet().to("float64");
+    expect(net.parameters().every((p) => p.dtype === "float64" && p.requiresGrad)).toBe(true);
+    const out = net.forward(zeros([1, 1, 28, 28], { dtype: "float64" }));
+    expect(out.dtype).toBe("float64");
+  });
   it("checks its arguments when built, with PyTorch's wording", () => {
     expect(() => new nn.Conv2d(3, 6, 3, { groups: 2 })).toThrow("in_channels must be divisible by groups");
     expect(() => new nn.Conv2d(1, 1, 3, { padding: "same", stride: 2 })).toThrow("padding='same' is not supported for strided convolutions");
