@@ -1,6 +1,6 @@
 // conv2d = (padding op, for non-zero padding modes) + unfold + one gemm per group (+ bias), and its backward.
 // conv2dReference beside it is the direct seven-loop definition the tests hold the fast path to.
-import { isGradEnabled, record } from "../autograd/graph.js";
+import { record } from "../autograd/graph.js";
 import { conv2dInfo, type Conv2dInfo, type Conv2dOptions } from "../calc/conv-info.js";
 import { padSourceIndex } from "../calc/pad-info.js";
 import { DTypeError } from "../errors.js";
@@ -35,69 +35,95 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   return convolve(paddedInput, weight, bias, conv2dInfo(paddedInput.shape, weight.shape, { stride, dilation, groups }, bias?.shape ?? null));
 }
 
-/** The unfold + gemm forward and backward for an info record whose padding (if any) is zeros. */
+/** Most column-matrix elements conv2d holds at once (16 MiB of float32); larger batches go in chunks. */
+const COLUMNS_BUDGET = 1 << 22;
+
+/**
+ * The unfold + gemm forward and backward for an info record whose padding (if any) is zeros.
+ * Images go through in chunks: the chunk's column matrices side by side, (C_in·kH·kW) × (images·L), so each
+ * group is one gemm W_g · columns_g giving [C_out, images·L], which is then reordered to [images, C_out, L].
+ * Backward recomputes each chunk's columns rather than keeping them: memory stays bounded for any batch.
+ */
 function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv2dInfo): Tensor {
-  const N = info.batchSize, groups = info.groups;
-  const positions = info.outHeight * info.outWidth;
+  const N = info.batchSize, groups = info.groups, outChannels = info.outChannels;
+  const positions = info.outHeight * info.outWidth; // L
   const rows = columnRows(info); // C_in·kH·kW
   const groupRows = rows / groups; // (C_in / groups)·kH·kW: the length of one filter
   const outPerGroup = info.outChannelsPerGroup;
   const imageSize = info.inChannels * info.inHeight * info.inWidth;
-  const columnsSize = rows * positions;
+  const chunkImages = Math.max(1, Math.min(N, Math.floor(COLUMNS_BUDGET / Math.max(1, rows * positions))));
   const x = input.data as FloatStorage, w = weight.data as FloatStorage;
-  const out = allocate(input.dtype, N * info.outChannels * positions) as FloatStorage;
-  // Keep every image's columns when the weight's gradient will need them; otherwise reuse one buffer.
-  const keepColumns = weight.requiresGrad && isGradEnabled();
-  const columns = allocate(input.dtype, (keepColumns ? N : 1) * columnsSize) as FloatStorage;
-  for (let n = 0; n < N; n++) {
-    const columnsOffset = keepColumns ? n * columnsSize : 0;
-    im2col(x, n * imageSize, info, columns, columnsOffset);
-    for (let g = 0; g < groups; g++) {
-      // out[n, group g] (outPerGroup × positions) = W_g (outPerGroup × groupRows) · columns_g (groupRows × positions)
-      gemm(w.subarray(g * outPerGroup * groupRows), columns.subarray(columnsOffset + g * groupRows * positions),
-        out.subarray((n * info.outChannels + g * outPerGroup) * positions), outPerGroup, positions, groupRows);
+  const dtype = input.dtype;
+  const columns = allocate(dtype, rows * chunkImages * positions) as FloatStorage;
+  const product = allocate(dtype, outChannels * chunkImages * positions) as FloatStorage; // [C_out, images·L]
+
+  /** The columns of images first..first+count-1, side by side: row stride count·L. */
+  const unfoldChunk = (first: number, count: number) => {
+    for (let n = 0; n < count; n++) im2col(x, (first + n) * imageSize, info, columns, n * positions, 0, count * positions);
+  };
+  /** Copies between [images, C_out, L] (the tensor layout) and [C_out, images·L] (the gemm layout). */
+  const reorder = (batched: FloatStorage, first: number, count: number, toBatched: boolean) => {
+    for (let o = 0; o < outChannels; o++) {
+      for (let n = 0; n < count; n++) {
+        const at = ((first + n) * outChannels + o) * positions, from = (o * count + n) * positions;
+        if (toBatched) batched.set(product.subarray(from, from + positions), at);
+        else product.set(batched.subarray(at, at + positions), from);
+      }
     }
-    if (bias !== null) {
-      const b = bias.data;
-      for (let o = 0; o < info.outChannels; o++) {
-        const start = (n * info.outChannels + o) * positions;
+  };
+
+  const out = allocate(dtype, N * outChannels * positions) as FloatStorage;
+  for (let first = 0; first < N; first += chunkImages) {
+    const count = Math.min(chunkImages, N - first), width = count * positions;
+    unfoldChunk(first, count);
+    for (let g = 0; g < groups; g++) {
+      // product_g (outPerGroup × width) = W_g (outPerGroup × groupRows) · columns_g (groupRows × width)
+      gemm(w.subarray(g * outPerGroup * groupRows), columns.subarray(g * groupRows * width),
+        product.subarray(g * outPerGroup * width), outPerGroup, width, groupRows);
+    }
+    reorder(out, first, count, true);
+  }
+  if (bias !== null) {
+    const b = bias.data;
+    for (let n = 0; n < N; n++) {
+      for (let o = 0; o < outChannels; o++) {
+        const start = (n * outChannels + o) * positions;
         for (let l = 0; l < positions; l++) out[start + l] += b[o];
       }
     }
   }
+
   const result = new Tensor(out, info.outputShape);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   return record(result, "ConvolutionBackward", inputs, (gradOutput) => {
     const gy = gradOutput.data as FloatStorage;
-    let gradInput: Tensor | null = null, gradWeight: Tensor | null = null, gradBias: Tensor | null = null;
-    if (weight.requiresGrad) { // dW_g += dY[n, g] · columns_g[n]ᵀ, summed over the batch
-      const gw = allocate(input.dtype, weight.size) as FloatStorage;
-      for (let n = 0; n < N; n++) {
+    const gw = weight.requiresGrad ? allocate(dtype, weight.size) as FloatStorage : null;
+    const gx = input.requiresGrad ? allocate(dtype, input.size) as FloatStorage : null;
+    const gradColumns = gx ? allocate(dtype, columns.length) as FloatStorage : null;
+    for (let first = 0; first < N; first += chunkImages) {
+      const count = Math.min(chunkImages, N - first), width = count * positions;
+      reorder(gy, first, count, false); // product now holds dY as [C_out, images·L]
+      if (gw) { // dW_g += dY_g · columns_gᵀ
+        unfoldChunk(first, count);
         for (let g = 0; g < groups; g++) {
-          gemm(gy.subarray((n * info.outChannels + g * outPerGroup) * positions),
-            columns.subarray(n * columnsSize + g * groupRows * positions),
-            gw.subarray(g * outPerGroup * groupRows), outPerGroup, groupRows, positions, false, true, true);
+          gemm(product.subarray(g * outPerGroup * width), columns.subarray(g * groupRows * width),
+            gw.subarray(g * outPerGroup * groupRows), outPerGroup, groupRows, width, false, true, true);
         }
       }
-      gradWeight = new Tensor(gw, weight.shape);
-    }
-    if (input.requiresGrad) { // d(columns_g) = W_gᵀ · dY[n, g], then fold the columns back onto the image
-      const gx = allocate(input.dtype, input.size) as FloatStorage;
-      const gradColumns = allocate(input.dtype, columnsSize) as FloatStorage;
-      for (let n = 0; n < N; n++) {
+      if (gx && gradColumns) { // d(columns_g) = W_gᵀ · dY_g, then fold each image's columns back onto it
         for (let g = 0; g < groups; g++) {
-          gemm(w.subarray(g * outPerGroup * groupRows), gy.subarray((n * info.outChannels + g * outPerGroup) * positions),
-            gradColumns.subarray(g * groupRows * positions), groupRows, positions, outPerGroup, true, false);
+          gemm(w.subarray(g * outPerGroup * groupRows), product.subarray(g * outPerGroup * width),
+            gradColumns.subarray(g * groupRows * width), groupRows, width, outPerGroup, true, false);
         }
-        col2im(gradColumns, 0, info, gx, n * imageSize);
+        for (let n = 0; n < count; n++) col2im(gradColumns, n * positions, info, gx, (first + n) * imageSize, width);
       }
-      gradInput = new Tensor(gx, input.shape);
     }
+    let gradBias: Tensor | null = null;
     if (bias !== null && bias.requiresGrad) { // dB[o] = sum of dY over batch and positions
-      const gb = allocate(input.dtype, info.outChannels) as FloatStorage;
+      const gb = allocate(dtype, outChannels) as FloatStorage;
       for (let n = 0; n < N; n++) {
-        for (let o = 0; o < info.outChannels; o++) {
-          const start = (n * info.outChannels + o) * positions;
+        for (let o = 0; o < outChannels; o++) {
+          const start = (n * outChannels + o) * positions;
           let total = 0;
           for (let l = 0; l < positions; l++) total += gy[start + l];
           gb[o] += total;
@@ -105,6 +131,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv
       }
       gradBias = new Tensor(gb, bias.shape);
     }
+    const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
     return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gradBias];
   });
 }

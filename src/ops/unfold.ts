@@ -2,7 +2,8 @@
 //
 // Layout, per image: a (C·kH·kW) × (outH·outW) matrix. Row (c·kH + i)·kW + j holds, for every output
 // position, the input pixel under kernel tap (i, j) of channel c; column l = oh·outW + ow is one window.
-// Convolution is then one gemm per group (weight rows × columns), and pooling reduces each column.
+// Convolution puts the column matrices of a chunk of images side by side and does one gemm per group
+// (weight rows × columns); pooling reduces each column.
 // This is also the layout of PyTorch's F.unfold, which `unfold` below exposes with autograd.
 import { record } from "../autograd/graph.js";
 import { conv2dInfo, type WindowGeometry } from "../calc/conv-info.js";
@@ -17,33 +18,45 @@ export function columnRows(g: WindowGeometry): number {
 }
 
 /**
+ * The output positions whose tap lands inside the input along one axis: tap position = o·stride + offset
+ * must lie in [0, size), so o runs over [first, end). Computed once per tap instead of testing every pixel.
+ */
+function insideRange(offset: number, stride: number, size: number, outSize: number): [number, number] {
+  const first = offset >= 0 ? 0 : Math.ceil(-offset / stride);
+  const end = size - 1 - offset < 0 ? 0 : Math.min(outSize, Math.floor((size - 1 - offset) / stride) + 1);
+  return [Math.min(first, outSize), Math.max(end, Math.min(first, outSize))];
+}
+
+/**
  * Copies the windows of one C×H×W image (starting at imageOffset) into its column matrix (at columnsOffset).
+ * Rows are rowStride apart: outH·outW for one image alone, or batch·outH·outW when the columns of
+ * several images sit side by side (image n at columnsOffset = n·outH·outW) so that one gemm covers them all.
  * Taps that fall outside the image — the padding, including the extra bottom/right windows of ceil-mode
  * pooling — read padValue (0 for convolution and average pooling, -Infinity for max pooling).
  */
 export function im2col(image: FloatStorage, imageOffset: number, g: WindowGeometry,
-  columns: FloatStorage, columnsOffset: number, padValue = 0): void {
+  columns: FloatStorage, columnsOffset: number, padValue = 0, rowStride = g.outHeight * g.outWidth): void {
   const H = g.inHeight, W = g.inWidth, outH = g.outHeight, outW = g.outWidth;
-  const positions = outH * outW;
+  const kH = g.kernelHeight, kW = g.kernelWidth, strideH = g.strideHeight, strideW = g.strideWidth;
   let row = columnsOffset;
   for (let c = 0; c < g.inChannels; c++) {
     const plane = imageOffset + c * H * W;
-    for (let i = 0; i < g.kernelHeight; i++) {
-      for (let j = 0; j < g.kernelWidth; j++, row += positions) {
-        let dst = row;
-        for (let oh = 0; oh < outH; oh++) {
-          const ih = oh * g.strideHeight - g.padTop + i * g.dilationHeight;
-          if (ih < 0 || ih >= H) { // a whole row of padding
-            columns.fill(padValue, dst, dst + outW);
-            dst += outW;
-            continue;
-          }
-          const src = plane + ih * W;
-          for (let ow = 0; ow < outW; ow++, dst++) {
-            const iw = ow * g.strideWidth - g.padLeft + j * g.dilationWidth;
-            columns[dst] = iw >= 0 && iw < W ? image[src + iw] : padValue;
-          }
+    for (let i = 0; i < kH; i++) {
+      const rowOffset = i * g.dilationHeight - g.padTop; // input row = oh·strideH + rowOffset
+      const [ohFirst, ohEnd] = insideRange(rowOffset, strideH, H, outH);
+      for (let j = 0; j < kW; j++, row += rowStride) {
+        const colOffset = j * g.dilationWidth - g.padLeft; // input column = ow·strideW + colOffset
+        const [owFirst, owEnd] = insideRange(colOffset, strideW, W, outW);
+        // Plain loops rather than fill(): the padded stretches are short and fill's call costs more.
+        for (let k = row; k < row + ohFirst * outW; k++) columns[k] = padValue; // rows of padding above
+        for (let oh = ohFirst; oh < ohEnd; oh++) {
+          const dst = row + oh * outW;
+          const src = plane + (oh * strideH + rowOffset) * W + colOffset;
+          for (let ow = 0; ow < owFirst; ow++) columns[dst + ow] = padValue;
+          for (let ow = owFirst; ow < owEnd; ow++) columns[dst + ow] = image[src + ow * strideW];
+          for (let ow = owEnd; ow < outW; ow++) columns[dst + ow] = padValue;
         }
+        for (let k = row + ohEnd * outW; k < row + outH * outW; k++) columns[k] = padValue; // and below
       }
     }
   }
@@ -54,23 +67,22 @@ export function im2col(image: FloatStorage, imageOffset: number, g: WindowGeomet
  * padding are dropped). A pixel under several windows receives the sum, which is what backward needs.
  */
 export function col2im(columns: FloatStorage, columnsOffset: number, g: WindowGeometry,
-  image: FloatStorage, imageOffset: number): void {
+  image: FloatStorage, imageOffset: number, rowStride = g.outHeight * g.outWidth): void {
   const H = g.inHeight, W = g.inWidth, outH = g.outHeight, outW = g.outWidth;
-  const positions = outH * outW;
+  const kH = g.kernelHeight, kW = g.kernelWidth, strideH = g.strideHeight, strideW = g.strideWidth;
   let row = columnsOffset;
   for (let c = 0; c < g.inChannels; c++) {
     const plane = imageOffset + c * H * W;
-    for (let i = 0; i < g.kernelHeight; i++) {
-      for (let j = 0; j < g.kernelWidth; j++, row += positions) {
-        let src = row;
-        for (let oh = 0; oh < outH; oh++) {
-          const ih = oh * g.strideHeight - g.padTop + i * g.dilationHeight;
-          if (ih < 0 || ih >= H) { src += outW; continue; }
-          const dst = plane + ih * W;
-          for (let ow = 0; ow < outW; ow++, src++) {
-            const iw = ow * g.strideWidth - g.padLeft + j * g.dilationWidth;
-            if (iw >= 0 && iw < W) image[dst + iw] += columns[src];
-          }
+    for (let i = 0; i < kH; i++) {
+      const rowOffset = i * g.dilationHeight - g.padTop;
+      const [ohFirst, ohEnd] = insideRange(rowOffset, strideH, H, outH);
+      for (let j = 0; j < kW; j++, row += rowStride) {
+        const colOffset = j * g.dilationWidth - g.padLeft;
+        const [owFirst, owEnd] = insideRange(colOffset, strideW, W, outW);
+        for (let oh = ohFirst; oh < ohEnd; oh++) {
+          const src = row + oh * outW;
+          const dst = plane + (oh * strideH + rowOffset) * W + colOffset;
+          for (let ow = owFirst; ow < owEnd; ow++) image[dst + ow * strideW] += columns[src + ow];
         }
       }
     }

@@ -86,7 +86,8 @@ describe("pool2dInfo", () => {
     ["6, k=3, s=2, p=1, ceil", [6, 3, 1, 2, 1, true], 4],
     ["7, k=2, s=1, d=3", [7, 2, 0, 1, 3, false], 4],
   ] as const)("poolOutputSize %s → %d", (_, args, expected) => {
-    expect(poolOutputSize(...args)).toBe(expected);
+    const [size, kernel, pad, stride, dilation, ceilMode] = args;
+    expect(poolOutputSize(size, kernel, pad, stride, dilation, ceilMode)).toBe(expected);
   });
 
   test("x=[2,6,28,28] k=2: stride defaults to the kernel", () => {
