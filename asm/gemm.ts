@@ -9,10 +9,14 @@
 // The micro-kernel keeps a 2×16 tile of C in 8 f32x4 accumulators: with 2 splatted A values and the
 // B vectors that is ~14 live registers, the most V8 keeps in xmm registers without spilling.
 
+import { dotProducts } from "./gemm-dot";
+
 /** Depth of a K block: a KC×16 float32 panel is 16 KB, half of L1, leaving room for the A rows. */
 const KC: i32 = 256;
 /** Columns of C per tile = width of a packed B panel. */
 const NR: i32 = 16;
+/** From this depth on, A·Bᵀ runs as dot products of contiguous rows (gemm-dot.ts) instead of packing B. */
+const DOT_MIN_DEPTH: i32 = 256;
 
 /** First byte after this module's static data, rounded up to a cache line: the JS side puts its buffers there. */
 export function scratchStart(): usize {
@@ -45,6 +49,10 @@ export function gemmF32(
         memory.fill(c + (<usize>i * <usize>N + <usize>colStart) * 4, 0, <usize>(colEnd - colStart) * 4);
       }
     }
+    return;
+  }
+  if (!transA && transB && K >= DOT_MIN_DEPTH) {
+    dotProducts(a, b, c, N, K, accumulate, rowStart, rowEnd, colStart, colEnd);
     return;
   }
   const panel = work;

@@ -48,11 +48,12 @@ const transposeCases = [
   { transA: true, transB: true, name: "Aᵀ·Bᵀ" },
 ];
 
-// Sizes straddle the micro-tile (2 rows × 16 columns) and the K block (256).
+// Sizes straddle the micro-tile (2 rows × 16 columns) and the K block (256); for A·Bᵀ with K ≥ 256, the
+// dot-product tile (2 rows × 4 columns), its 4-wide vectors (K % 4 = 1, 2, 3) and its K chunk (2048).
 const shapes: [number, number, number][] = [
   [1, 1, 1], [1, 16, 1], [2, 16, 1], [1, 1, 33], [2, 15, 7], [3, 17, 5], [15, 16, 17], [16, 15, 33],
   [17, 33, 16], [33, 17, 15], [6, 200, 25], [16, 64, 150], [7, 31, 256], [5, 18, 257], [9, 40, 513],
-  [64, 48, 300], [31, 1, 40], [1, 35, 300],
+  [64, 48, 300], [31, 1, 40], [1, 35, 300], [3, 5, 259], [2, 1, 258], [3, 6, 4099], [1, 1, 256], [4, 3, 255],
 ];
 
 describe("gemmWasm equals gemmReference exactly on integer inputs", () => {

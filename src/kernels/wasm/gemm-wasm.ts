@@ -63,7 +63,7 @@ export const TWO_THREADS_MIN_MULTIPLY_ADDS = 1 << 18;
 let kernel: Kernel | null = null;
 /** A float32 view of the kernel's memory; replaced whenever the memory grows. */
 let heap: Float32Array = new Float32Array(0);
-let threadCount = Math.min(2, availableParallelism());
+let threadCount = 1;
 
 /** Path of the compiled kernel: dist/wasm/gemm.wasm under the nearest directory holding a package.json. */
 export function gemmWasmPath(): string {
