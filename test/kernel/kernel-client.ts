@@ -108,7 +108,7 @@ export class KernelClient {
     const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"] });
 
     const shell = new zmq.Dealer({ routingId: randomUUID() });
-    const iopub = new zmq.Subscriber();
+    const iopub = new zmq.Subscriber({ receiveHighWaterMark: 0 });
     shell.connect(`tcp://127.0.0.1:${ports.shell_port}`);
     iopub.connect(`tcp://127.0.0.1:${ports.iopub_port}`);
     iopub.subscribe();

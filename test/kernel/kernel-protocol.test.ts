@@ -146,9 +146,9 @@ describe("stream output", () => {
     expect(lines[0]).toBe("line 0");
     expect(lines[1999]).toBe("line 1999");
     expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
-    // Coalesced: a handful of messages, not one per line.
+    // Coalesced once the burst allowance (50 messages) is spent: far fewer messages than lines.
     const streamMessages = outputs.filter((m) => m.header.msg_type === "stream").length;
-    expect(streamMessages).toBeLessThan(20);
+    expect(streamMessages).toBeLessThan(100);
   });
 
   it("3000 display_data messages from one synchronous loop all arrive (past zeromq's ~512 synchronous sends)", async () => {
@@ -169,7 +169,7 @@ describe("stream output", () => {
     const { outputs } = await kernel.execute(code);
     const updates = outputs.filter((m) => m.header.msg_type === "update_display_data");
     expect(updates.length).toBeGreaterThanOrEqual(1);
-    expect(updates.length).toBeLessThan(20);
+    expect(updates.length).toBeLessThan(100);
     expect(updates[updates.length - 1].content.data).toEqual({ "text/plain": "step 999" });
   });
 

@@ -3,10 +3,12 @@
 // zeromq.js sends synchronously for up to ~512 sends per event-loop turn; after that a send is
 // deferred to the next turn and any further send() throws EBUSY. tslab ignores that, so a
 // synchronous loop printing more than ~500 lines loses the rest. Here a send that finds the
-// socket busy waits in a queue instead, and output is coalesced so far fewer sends are needed:
-// stream text and display updates are buffered and sent together at most every FLUSH_INTERVAL_MS
-// (checked on each write, so progress still shows during a long synchronous cell), before any
-// other message (to keep the order), and at the end of the cell.
+// socket busy waits in a queue instead, and bursts are coalesced so far fewer sends are needed:
+// stream text and display updates go out at once while a token bucket allows (BURST_MESSAGES,
+// refilled at MESSAGES_PER_SECOND, so a training loop's occasional lines show live even inside
+// a long synchronous cell); beyond that they are buffered and sent together when tokens are back
+// (checked on each write, since no timer fires during synchronous code), before any other
+// message (to keep the order), and at the end of the cell.
 import type { JupyterMessage, MessageSigner } from "./wire.js";
 import { createMessage } from "./wire.js";
 
@@ -17,7 +19,9 @@ export interface SendingSocket {
 
 export type StreamName = "stdout" | "stderr";
 
-const FLUSH_INTERVAL_MS = 50;
+const BURST_MESSAGES = 50;
+const MESSAGES_PER_SECOND = 20;
+const FLUSH_INTERVAL_MS = 1000 / MESSAGES_PER_SECOND;
 /** Above this many buffered characters stream text is sent at once. */
 const STREAM_MAX_CHARS = 256 * 1024;
 
@@ -67,7 +71,8 @@ type PendingOutput =
 export class IopubChannel {
   private pending: PendingOutput[] = [];
   private pendingChars = 0;
-  private lastFlushAt = 0;
+  private tokens = BURST_MESSAGES;
+  private tokensCountedAt = Date.now();
   private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -106,7 +111,6 @@ export class IopubChannel {
   flush(): void {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    this.lastFlushAt = Date.now();
     const items = this.pending;
     this.pending = [];
     this.pendingChars = 0;
@@ -122,9 +126,15 @@ export class IopubChannel {
   }
 
   private flushSoon(): void {
-    // A timer cannot fire inside a synchronous cell, so the clock is also checked on every write.
-    if (this.pendingChars >= STREAM_MAX_CHARS || Date.now() - this.lastFlushAt >= FLUSH_INTERVAL_MS) this.flush();
-    else if (this.flushTimer === null) this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    const now = Date.now();
+    this.tokens = Math.min(BURST_MESSAGES, this.tokens + ((now - this.tokensCountedAt) / 1000) * MESSAGES_PER_SECOND);
+    this.tokensCountedAt = now;
+    if (this.tokens >= 1 || this.pendingChars >= STREAM_MAX_CHARS) {
+      this.tokens = Math.max(0, this.tokens - 1);
+      this.flush();
+    } else if (this.flushTimer === null) {
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    }
   }
 
   private sendMessage(msgType: string, content: Record<string, unknown>, parent: JupyterMessage | null): void {

@@ -40,7 +40,8 @@ export class KernelServer {
   private readonly shell = new zmq.Router();
   private readonly control = new zmq.Router();
   private readonly stdin = new zmq.Router();
-  private readonly iopubSocket = new zmq.Publisher();
+  // No high-water mark: ZeroMQ would otherwise drop iopub messages beyond 1000 queued for a slow reader.
+  private readonly iopubSocket = new zmq.Publisher({ sendHighWaterMark: 0 });
   private readonly heartbeat = new zmq.Reply();
   private readonly shellSender: SerialSender;
   private readonly controlSender: SerialSender;
