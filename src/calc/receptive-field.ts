@@ -9,7 +9,7 @@ import { pairOf, type Pair } from "./args.js";
 
 /**
  * A layer as the calculator sees it. Conv and pooling modules carry these fields; layers without a
- * kernelSize (activations, Flatten, ...) pass the field through unchanged. stride defaults to 1.
+ * kernelSize (activations, ...) pass the field through unchanged. stride defaults to 1.
  */
 export interface LayerGeometry {
   kernelSize?: Pair;
@@ -49,11 +49,23 @@ function layersOf(model: Iterable<LayerGeometry> | ModuleTree): [string, LayerGe
   return [...model].map((layer, i) => [layer.name ?? String(i), layer]);
 }
 
+/** Flatten and dense layers mix every position: from them on, each unit sees the whole input. */
+function mixesAllPositions(layer: object): boolean {
+  return "inFeatures" in layer || layer.constructor?.name === "Flatten";
+}
+
+/**
+ * One row per layer, up to (not including) the first Flatten or Linear layer, after which every unit
+ * sees the whole input. Accepts a list of layer descriptions or a model (its leaf modules, in order).
+ *
+ *   receptiveField([{ kernelSize: 3 }, { kernelSize: 3 }]).map((r) => r.size)   // [[3, 3], [5, 5]]
+ */
 export function receptiveField(model: Iterable<LayerGeometry> | ModuleTree): ReceptiveFieldRow[] {
   const op = "receptiveField";
   const rows: ReceptiveFieldRow[] = [];
   let size = [1, 1], jump = [1, 1], padding = [0, 0];
   for (const [name, layer] of layersOf(model)) {
+    if (mixesAllPositions(layer)) break;
     if (layer.kernelSize !== undefined && layer.kernelSize !== null) {
       const kernel = pairOf(layer.kernelSize, "kernel_size", op);
       const stride = layer.stride === undefined || layer.stride === null ? [1, 1] : pairOf(layer.stride, "stride", op);

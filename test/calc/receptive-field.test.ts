@@ -9,6 +9,7 @@ import { Module } from "../../src/nn/module.js";
 import { Sequential, Sigmoid, Flatten } from "../../src/nn/layers.js";
 import { ShapeError, ValueError } from "../../src/errors.js";
 import { Tensor } from "../../src/tensor/tensor.js";
+import { lenet } from "../../src/nn/lenet.js";
 
 describe("convOutputShape and poolOutputShape", () => {
   test.each([
@@ -63,15 +64,22 @@ describe("receptiveField", () => {
     expect(rows[2].padding).toEqual([2, 1]);
   });
 
-  test("on a model: leaf modules in order, named by position and class, pass-through layers keep the field", () => {
+  test("on a model: leaf modules in order, named by position and class, activations keep the field, Flatten ends the list", () => {
     class FakeConv extends Module {
       constructor(readonly kernelSize: number, readonly stride = 1, readonly padding = 0, readonly dilation = 1) { super(); }
       forward(x: Tensor): Tensor { return x; }
     }
-    const model = new Sequential(new FakeConv(5, 1, 2), new Sigmoid(), new FakeConv(2, 2), new Sequential(new FakeConv(5), new Flatten()));
+    const model = new Sequential(new FakeConv(5, 1, 2), new Sigmoid(), new FakeConv(2, 2), new Sequential(new FakeConv(5), new Sigmoid()), new Flatten(), new FakeConv(3));
     const rows = receptiveField(model);
-    expect(rows.map((r) => r.name)).toEqual(["0: FakeConv", "1: Sigmoid", "2: FakeConv", "3.0: FakeConv", "3.1: Flatten"]);
+    expect(rows.map((r) => r.name)).toEqual(["0: FakeConv", "1: Sigmoid", "2: FakeConv", "3.0: FakeConv", "3.1: Sigmoid"]);
     expect(rows.map((r) => r.size[0])).toEqual([5, 5, 6, 14, 14]);
+  });
+
+  test("on nn's lenet(): 16×16 with jump 4 after the second pooling; rows stop at Flatten (then all of the input)", () => {
+    const rows = receptiveField(lenet());
+    expect(rows.map((r) => `${r.name} ${r.size[0]}/${r.jump[0]}`)).toEqual([
+      "0: Conv2d 5/1", "1: Sigmoid 5/1", "2: AvgPool2d 6/2", "3: Conv2d 14/2", "4: Sigmoid 14/2", "5: AvgPool2d 16/4",
+    ]);
   });
 
   test("bad layers are rejected", () => {

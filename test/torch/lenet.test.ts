@@ -7,6 +7,7 @@ import { sigmoid } from "../../src/ops/activation.js";
 import { linear } from "../../src/ops/linear.js";
 import { crossEntropy } from "../../src/ops/loss.js";
 import { Tensor } from "../../src/tensor/tensor.js";
+import { lenet } from "../../src/nn/lenet.js";
 import { loadFixture, relativeError, toTensor, TOLERANCE, type Encoded, type FixtureDType } from "./fixtures.js";
 
 interface LenetFixture {
@@ -49,4 +50,16 @@ describe(`LeNet forward and backward match PyTorch (${fixture.generated_by})`, (
       console.log(`LeNet ${dtype}: loss ${loss.item()} (PyTorch ${expected.loss}); worst gradient error ${Math.max(...Object.values(errors)).toExponential(2)}`);
     });
   }
+
+  test("nn's lenet() with PyTorch's state dict: same names, logits and gradients (float64)", () => {
+    const model = lenet().to("float64");
+    expect(model.namedParameters().map(([name]) => name)).toEqual(Object.keys(fixture.parameters));
+    model.loadStateDict(Object.fromEntries(Object.entries(fixture.parameters).map(([name, e]) => [name, toTensor(e, "float64")])));
+    const logits = model.forward(toTensor(fixture.input, "float64"));
+    expect(relativeError(logits, fixture.results.float64.logits)).toBeLessThan(TOLERANCE.float64);
+    crossEntropy(logits, fixture.target.data).backward();
+    for (const [name, p] of model.namedParameters()) {
+      expect(relativeError(p.grad, fixture.results.float64.grads![name]), `gradient of ${name}`).toBeLessThan(TOLERANCE.float64);
+    }
+  });
 });
