@@ -1,0 +1,110 @@
+// `npm run bench`: d2l's LeNet on Fashion-MNIST — convlab against TF.js (wasm, cpu) and PyTorch, alternating
+// in rounds so that machine noise falls on all of them; a table of medians, convlab/peer ratios, forward
+// convolution GFLOP/s and peak RSS, and JSON in artifacts/bench/. `--soak` runs issue 8's memory check instead.
+// Timings are reported, never asserted: test/bench/ checks only that the machinery works.
+import { execSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname } from "node:path";
+import { loadFashionMnistSync } from "convlab";
+import { parseOptions, USAGE, type BenchOptions } from "./options.js";
+import { formatTable, formatTargets, ratios, summarise, targets, type FrameworkSummary } from "./report.js";
+import { runWorker, torchUnavailableReason } from "./spawn.js";
+import { soak } from "./soak.js";
+import { BATCH_SIZE, FRAMEWORKS, LEARNING_RATE, type Framework, type WorkerResult, type WorkerSpec } from "./workload.js";
+
+/** TF.js's cpu backend trains ≈16 examples/s, so it gets two batches in the first round, not the full workload. */
+const TFJS_CPU_LIMITS = { warmupBatches: 0, trainBatches: 2, evalBatches: 4, convRepeats: 3 };
+
+function machine(): Record<string, unknown> {
+  let commit = "unknown";
+  try {
+    commit = execSync("git rev-parse --short HEAD", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch { /* not a git checkout */ }
+  return { date: new Date().toISOString(), commit, node: process.version, cpu: cpus()[0]?.model, cores: cpus().length };
+}
+
+function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+function skipReason(framework: Framework, options: BenchOptions): string {
+  if (framework === "tfjs-cpu" && options.mode === "short") return "not run in --short (≈16 train examples/s); pass --with-tfjs-cpu";
+  return `left out by --no-${framework}`;
+}
+
+function bench(options: BenchOptions): void {
+  const testSet = loadFashionMnistSync({ split: "test" });
+  const dataDir = testSet.source.path;
+  console.log(`bench: LeNet (sigmoid, avg pool), SGD lr ${LEARNING_RATE}, batch ${BATCH_SIZE}; ${testSet.message}`);
+  if (testSet.source.kind === "subset") console.log("bench: the bundled subset has 1000 test images; install dataset-fashion-mnist for the full set");
+
+  const skipped = new Map<Framework, string>();
+  for (const f of FRAMEWORKS) if (!options.frameworks.includes(f)) skipped.set(f, skipReason(f, options));
+  if (options.frameworks.includes("torch")) {
+    const reason = torchUnavailableReason();
+    if (reason) {
+      skipped.set("torch", reason);
+      console.log(`bench: SKIPPING PyTorch: ${reason}`);
+    }
+  }
+  const running = options.frameworks.filter((f) => !skipped.has(f));
+  const results = new Map<Framework, WorkerResult[]>(running.map((f) => [f, []]));
+  const loadBefore = loadavg();
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const framework of running) {
+      if (framework === "tfjs-cpu" && round > 1) continue;
+      const spec: WorkerSpec = {
+        framework, dataDir, seed: options.seed, threads: options.threads,
+        warmupBatches: options.warmupBatches, trainBatches: options.trainBatches,
+        evalBatches: options.evalBatches, convRepeats: options.convRepeats,
+        ...(framework === "tfjs-cpu" && options.mode !== "short" ? TFJS_CPU_LIMITS : {}),
+        ...(framework === "tfjs-cpu" && options.mode === "short" ? { trainBatches: 1, warmupBatches: 0, evalBatches: 1, convRepeats: 1 } : {}),
+      };
+      const started = performance.now();
+      const r = runWorker(spec);
+      results.get(framework)!.push(r);
+      console.log(`round ${round}/${options.rounds} ${framework.padEnd(9)}: ${Math.round(r.trainExamplesPerSec)} train ex/s `
+        + `(loss ${r.trainLoss.toFixed(3)}), ${Math.round(r.evalExamplesPerSec)} eval ex/s, `
+        + `conv1 ${r.conv.conv1.gflops.toFixed(1)} / conv2 ${r.conv.conv2.gflops.toFixed(1)} GFLOP/s, `
+        + `peak RSS ${Math.round(r.peakRssBytes / 2 ** 20)} MiB [${((performance.now() - started) / 1000).toFixed(1)} s]`);
+    }
+  }
+  const summaries: FrameworkSummary[] = FRAMEWORKS.map((f) => (results.has(f)
+    ? summarise(f, results.get(f)!)
+    : { framework: f, status: "skipped", reason: skipped.get(f), rounds: [] }));
+  const ratioByPeer = ratios(summaries);
+  const targetList = targets(ratioByPeer);
+  console.log(`\n${formatTable(summaries, ratioByPeer)}\n\nissue 6 targets (convlab/peer, medians):\n${formatTargets(targetList)}`);
+  if (options.mode === "short") console.log("(--short: a check that the bench runs, not a measurement)");
+  writeJson(options.out, {
+    ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg(),
+    mode: options.mode, options, dataSource: testSet.source, workload: { model: "d2l LeNet (sigmoid, avg pool)", batchSize: BATCH_SIZE, lr: LEARNING_RATE },
+    frameworks: summaries, ratios: ratioByPeer, targets: targetList,
+  });
+  console.log(`bench: wrote ${options.out}`);
+}
+
+function runSoak(options: BenchOptions): number {
+  const result = soak(options.epochs, options.seed, options.maxBatches, (line) => console.log(line));
+  console.log(result.summary);
+  writeJson(options.out, { ...machine(), mode: "soak", options, ...result });
+  console.log(`bench: wrote ${options.out}`);
+  return result.peakUnderLimit && result.flat ? 0 : 1;
+}
+
+let options: BenchOptions | "help";
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+if (options === "help") {
+  console.log(USAGE);
+} else if (options.mode === "soak") {
+  process.exitCode = runSoak(options);
+} else {
+  bench(options);
+}

@@ -1,0 +1,98 @@
+// Command-line options of `npm run bench` (dist/bench/lenet.js).
+import type { Framework } from "./workload.js";
+
+export interface BenchOptions {
+  mode: "full" | "short" | "soak";
+  rounds: number;
+  warmupBatches: number;
+  trainBatches: number;
+  /** null = the whole test set. */
+  evalBatches: number | null;
+  convRepeats: number;
+  threads: number;
+  frameworks: Framework[];
+  seed: number;
+  out: string;
+  /** Soak mode: full epochs of convlab's train(), RSS recorded after each. */
+  epochs: number;
+  /** Soak mode: batches per epoch (default all), for a quick check of the machinery. */
+  maxBatches: number | undefined;
+}
+
+export const USAGE = `usage: node dist/bench/lenet.js [options]      (npm run bench -- [options])
+
+Trains d2l's LeNet on Fashion-MNIST for a fixed number of batches and evaluates the test set, for convlab,
+TF.js (wasm, cpu) and PyTorch (when /usr/bin/python3 can import torch), alternating in rounds; prints a table
+and writes JSON.
+
+  --short               CI mode: 1 round of 3 batches, 2 eval batches (checks the machinery, not a timing)
+  --rounds N            rounds of convlab, tfjs-wasm, torch (default 3; TF.js cpu runs in the first only)
+  --train-batches N     timed training batches per round (default 40, after --warmup 3)
+  --warmup N            untimed training batches first (default 3)
+  --eval-batches N|all  timed test batches (default all: the whole test set)
+  --threads N           compute threads for convlab and PyTorch (default 1; TF.js runs on 1)
+  --with-tfjs-cpu       include TF.js's pure-JS cpu backend in --short (≈16 train examples/s: 2 batches only)
+  --no-tfjs-cpu, --no-tfjs-wasm, --no-torch   leave a framework out
+  --seed N              weight initialisation seed (default 0)
+  --out PATH            JSON output (default artifacts/bench/bench.json; soak: artifacts/bench/soak.json)
+  --soak                convlab only: train full epochs with train() and record RSS after each epoch
+  --epochs N            soak epochs (default 10)
+  --max-batches N       soak: batches per epoch (default all)`;
+
+function integer(flag: string, value: string | undefined, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`bench: ${flag} needs an integer ≥ ${min}, got ${value ?? "nothing"}`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
+  const flags = new Set(argv.filter((a) => a.startsWith("--")));
+  if (flags.has("--help") || flags.has("-h")) return "help";
+  const mode = flags.has("--soak") ? "soak" : flags.has("--short") ? "short" : "full";
+  const short = mode === "short";
+  const options: BenchOptions = {
+    mode,
+    rounds: short ? 1 : 3,
+    warmupBatches: short ? 1 : 3,
+    trainBatches: short ? 3 : 40,
+    evalBatches: short ? 2 : null,
+    convRepeats: short ? 3 : 10,
+    threads: 1,
+    frameworks: ["convlab", "tfjs-wasm", "tfjs-cpu", "torch"],
+    seed: 0,
+    out: mode === "soak" ? "artifacts/bench/soak.json" : "artifacts/bench/bench.json",
+    epochs: 10,
+    maxBatches: undefined,
+  };
+  let withTfjsCpu = !short;
+  const without = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string | undefined => argv[++i];
+    switch (arg) {
+      case "--short": case "--soak": break;
+      case "--rounds": options.rounds = integer(arg, value(), 1); break;
+      case "--train-batches": options.trainBatches = integer(arg, value(), 1); break;
+      case "--warmup": options.warmupBatches = integer(arg, value(), 0); break;
+      case "--eval-batches": {
+        const v = value();
+        options.evalBatches = v === "all" ? null : integer(arg, v, 1);
+        break;
+      }
+      case "--conv-repeats": options.convRepeats = integer(arg, value(), 1); break;
+      case "--threads": options.threads = integer(arg, value(), 1); break;
+      case "--seed": options.seed = integer(arg, value(), 0); break;
+      case "--epochs": options.epochs = integer(arg, value(), 1); break;
+      case "--max-batches": options.maxBatches = integer(arg, value(), 1); break;
+      case "--out": options.out = value() ?? options.out; break;
+      case "--with-tfjs-cpu": withTfjsCpu = true; break;
+      case "--no-tfjs-cpu": without.add("tfjs-cpu"); break;
+      case "--no-tfjs-wasm": without.add("tfjs-wasm"); break;
+      case "--no-torch": without.add("torch"); break;
+      default: throw new Error(`bench: unknown option ${arg}\n\n${USAGE}`);
+    }
+  }
+  if (!withTfjsCpu) without.add("tfjs-cpu");
+  options.frameworks = options.frameworks.filter((f) => !without.has(f));
+  return options;
+}
