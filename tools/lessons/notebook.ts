@@ -118,3 +118,21 @@ function sortKeys(value: unknown): unknown {
 export function serializeNotebook(notebook: Notebook): string {
   return JSON.stringify(sortKeys(notebook), null, 1) + "\n";
 }
+
+/** What a run produced for one cell (index in `lesson.cells`). */
+export interface CellOutputs {
+  index: number;
+  outputs: NotebookOutput[];
+  executionCount: number | null;
+}
+
+/** The lesson's notebook with the outputs of a run filled in, as Jupyter would save it after "Run all". */
+export function executedNotebook(lesson: Lesson, results: CellOutputs[]): Notebook {
+  const notebook = lessonToNotebook(lesson);
+  for (const result of results) {
+    const cell = notebook.cells[result.index];
+    cell.outputs = result.outputs;
+    cell.execution_count = result.executionCount;
+  }
+  return notebook;
+}

@@ -1,0 +1,149 @@
+// The runner, on small lessons made here: raises passes and fails as it should (in the very code written to
+// the notebook), a broken cell names its lesson line, a cell looping forever is killed and named, ci
+// overrides apply only to quick runs, skip cells never run.
+
+import { beforeAll, describe, expect, it } from "vitest";
+import { repoRoot, staleBuildOutputs } from "../../tools/lessons/files.js";
+import { parseLesson } from "../../tools/lessons/parse.js";
+import type { CodeCell, Lesson } from "../../tools/lessons/parse.js";
+import { formatCellFailure, outputText } from "../../tools/lessons/report.js";
+import { type CellResult, runLesson, WorkerPool } from "../../tools/lessons/runner.js";
+
+const root = repoRoot();
+const pool = new WorkerPool();
+const fence = "```";
+/** Concurrent cases queue for the pool's workers; under load a worker takes ~10 s to load its compiler. */
+const WAIT_FOR_POOL_MS = 300_000;
+
+beforeAll(() => {
+  const stale = staleBuildOutputs(root).filter((path) => path.startsWith("tools/"));
+  if (stale.length > 0) throw new Error(`run \`npm run build\`: dist/ is older than ${stale.join(", ")}`);
+});
+
+function lessonOf(...cells: string[][]): Lesson {
+  const text = cells.map((lines) => [`${fence}ts`, ...lines, fence].join("\n")).join("\n\nSome prose.\n\n");
+  return parseLesson("lessons/99-fixture.md", text);
+}
+
+async function run(lesson: Lesson, quick = true, cellTimeoutSeconds?: number): Promise<CellResult[]> {
+  return runLesson(lesson, { root, quick, cellTimeoutSeconds }, pool).done;
+}
+
+function failureOf(lesson: Lesson, result: CellResult): string {
+  return formatCellFailure(lesson, lesson.cells[result.index] as CodeCell, result);
+}
+
+// Each case starts a worker (a TypeScript compiler load, seconds); cases run concurrently through the pool.
+describe.concurrent("raises", { timeout: WAIT_FOR_POOL_MS }, () => {
+  it("passes when the cell throws that class with a matching message, and prints the error", async () => {
+    const lesson = lessonOf([
+      "//| raises: RangeError /Invalid array length/",
+      "const sizes = [3, -1];",
+      "new Array(sizes[1]);",
+    ]);
+    const [result] = await run(lesson);
+    expect(result.status).toBe("ok");
+    expect(outputText(result)).toBe("RangeError: Invalid array length\n");
+  });
+
+  it("passes for an error thrown after an await", async () => {
+    const lesson = lessonOf([
+      "//| raises: TypeError /not a function/",
+      "const value: any = await Promise.resolve(1);",
+      "value();",
+    ]);
+    expect((await run(lesson))[0].status).toBe("ok");
+  });
+
+  it("fails when the cell does not throw", async () => {
+    const lesson = lessonOf(["//| raises: RangeError /Invalid/", "const fine = 1 + 1;"]);
+    const [result] = await run(lesson);
+    expect(result.status).toBe("error");
+    expect(outputText(result)).toContain("expected RangeError with a message matching /Invalid/, but the cell ran without throwing");
+  });
+
+  it("fails with the original error when the class differs", async () => {
+    const lesson = lessonOf(["//| raises: RangeError /boom/", 'throw new TypeError("boom");']);
+    const [result] = await run(lesson);
+    expect(result.status).toBe("error");
+    expect(outputText(result)).toContain("TypeError: boom");
+  });
+
+  it("fails when the message does not match", async () => {
+    const lesson = lessonOf(["//| raises: RangeError /expected 3 channels/", 'throw new RangeError("got 4 channels");']);
+    const [result] = await run(lesson);
+    expect(result.status).toBe("error");
+    expect(outputText(result)).toContain("RangeError: got 4 channels");
+  });
+});
+
+describe.concurrent("failures point at the lesson", { timeout: WAIT_FOR_POOL_MS }, () => {
+  it("a throwing cell fails with lessons/x.md:LINE and its code; later cells are not run", async () => {
+    const lesson = lessonOf(["const a = 1;"], ["const b = a + 1;", 'throw new Error("broken on purpose");'], ["const c = 3;"]);
+    const results = await run(lesson);
+    expect(results.map((result) => result.status)).toEqual(["ok", "error", "not-run"]);
+    const message = failureOf(lesson, results[1]);
+    expect(message).toContain("lessons/99-fixture.md:7: cell error");
+    expect(message).toContain(" 8 | const b = a + 1;");
+    expect(message).toContain("Error: broken on purpose");
+    expect(results[2].note).toBe("not run: the cell at lessons/99-fixture.md:7 failed (error)");
+  });
+
+  it("a TypeScript error is reported at its lesson line and column", async () => {
+    const lesson = lessonOf(["const a = 1;", 'const b: string = a;']);
+    const [result] = await run(lesson);
+    expect(result.status).toBe("error");
+    expect(failureOf(lesson, result)).toContain("lessons/99-fixture.md:3:7 - Type 'number' is not assignable to type 'string'.");
+  });
+
+  it("a TypeScript error inside a raises cell maps past the wrapper", async () => {
+    const lesson = lessonOf(["//| raises: Error /x/", "const a = 1;", 'const b: string = a;']);
+    const [result] = await run(lesson);
+    expect(failureOf(lesson, result)).toContain("lessons/99-fixture.md:4:7 - Type 'number' is not assignable");
+  });
+
+  it("a cell that loops forever is killed at its timeout and named", async () => {
+    const lesson = lessonOf(["const a = 1;"], ["//| timeout: 1", "while (true) {}"], ["const c = 3;"]);
+    const results = await run(lesson);
+    expect(results.map((result) => result.status)).toEqual(["ok", "timeout", "not-run"]);
+    expect(failureOf(lesson, results[1])).toContain("lessons/99-fixture.md:7: cell timeout");
+    expect(results[1].note).toBe("timed out after 1 s (set `//| timeout: N` if it needs longer)");
+    expect(results[1].milliseconds).toBeGreaterThanOrEqual(1000);
+    expect(results[1].milliseconds).toBeLessThan(10_000);
+  });
+
+  it("the default cell timeout applies to cells without one", async () => {
+    const lesson = lessonOf(["while (true) {}"]);
+    const [result] = await run(lesson, true, 1);
+    expect(result.status).toBe("timeout");
+  });
+
+  it("a cell that exits the process is reported as crashed", async () => {
+    const lesson = lessonOf(["process.exit(3);"]);
+    const [result] = await run(lesson);
+    expect(result.status).toBe("crashed");
+    expect(result.note).toContain("exited (code 3");
+  });
+});
+
+describe.concurrent("options at run time", { timeout: WAIT_FOR_POOL_MS }, () => {
+  it("ci overrides apply to quick runs only", async () => {
+    const lesson = lessonOf(['//| ci: {"epochs": 2}', "const epochs = 10; // the full course", "console.log(`epochs=${epochs}`);"]);
+    expect(outputText((await run(lesson, true))[0])).toBe("epochs=2\n");
+    expect(outputText((await run(lesson, false))[0])).toBe("epochs=10\n");
+  });
+
+  it("skip cells are never run; the cells after them are", async () => {
+    const lesson = lessonOf(["//| skip", 'throw new Error("must not run");'], ['console.log("after");']);
+    const results = await run(lesson);
+    expect(results.map((result) => result.status)).toEqual(["skipped", "ok"]);
+    expect(outputText(results[1])).toBe("after\n");
+  });
+
+  it("cells see `convlab` as a notebook in notebooks/ does, and the last value is an execute_result", async () => {
+    const lesson = lessonOf(['import { check, CheckError } from "convlab";', "check([1, 2]).equals([1, 2]);", "typeof CheckError"]);
+    const [result] = await run(lesson);
+    expect(result.status).toBe("ok");
+    expect(result.outputs).toEqual([{ output_type: "execute_result", execution_count: 1, data: { "text/plain": "'function'" }, metadata: {} }]);
+  });
+});

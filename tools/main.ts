@@ -1,0 +1,96 @@
+// `npm start`: runs every lesson headlessly, writes the executed notebooks to out/notebooks/ and the static
+// course site to out/site/, and says where to open it.
+//
+//   npm start                      full run (every epoch the lessons ask for)
+//   npm start -- --quick           applies the cells' `//| ci` overrides, as the tests do
+//   npm start -- --only 03,05      only lessons whose file name starts with one of these prefixes
+
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { repoRoot } from "./lessons/files.js";
+import { lintLessons } from "./lessons/lint.js";
+import { executedNotebook, serializeNotebook } from "./lessons/notebook.js";
+import type { CodeCell } from "./lessons/parse.js";
+import { formatCellFailure } from "./lessons/report.js";
+import { type CellResult, runLesson, WorkerPool } from "./lessons/runner.js";
+import { lessonPageName, renderIndex, renderLessonPage } from "./lessons/site.js";
+
+interface Arguments {
+  quick: boolean;
+  only: string[] | null;
+}
+
+function parseArguments(argv: string[]): Arguments {
+  const onlyAt = argv.indexOf("--only");
+  return {
+    quick: argv.includes("--quick"),
+    only: onlyAt >= 0 && argv[onlyAt + 1] ? argv[onlyAt + 1].split(",") : null,
+  };
+}
+
+async function main(): Promise<number> {
+  const args = parseArguments(process.argv.slice(2));
+  const root = repoRoot();
+  const { lessons: allLessons, problems } = lintLessons(root);
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(problem);
+    console.error(`\n${problems.length} problem(s) in lessons/ (see \`npm run lessons:lint\`).`);
+    return 1;
+  }
+  const lessons = args.only ? allLessons.filter((lesson) => args.only!.some((prefix) => lesson.slug.startsWith(prefix))) : allLessons;
+  if (lessons.length === 0) {
+    console.error("No lessons to run.");
+    return 1;
+  }
+  const pool = new WorkerPool();
+  console.log(`Running ${lessons.length} lesson(s)${args.quick ? " (quick: ci overrides applied)" : ""}, ${pool.size} at a time...`);
+  const started = performance.now();
+  const runs = lessons.map((lesson) => runLesson(lesson, { root, quick: args.quick }, pool));
+  const results: CellResult[][] = await Promise.all(
+    runs.map(async (run) => {
+      const lessonResults = await run.done;
+      const failures = lessonResults.filter((result) => result.status !== "ok" && result.status !== "skipped");
+      const seconds = lessonResults.reduce((total, result) => total + result.milliseconds, 0) / 1000;
+      if (failures.length === 0) console.log(`  ok    ${run.lesson.file}  (${lessonResults.length} cells, ${seconds.toFixed(1)} s)`);
+      else {
+        console.log(`  FAIL  ${run.lesson.file}`);
+        const first = failures[0];
+        console.log(formatCellFailure(run.lesson, run.lesson.cells[first.index] as CodeCell, first).replace(/^/gm, "        "));
+      }
+      return lessonResults;
+    }),
+  );
+
+  const outFolder = join(root, "out");
+  const notebooksFolder = join(outFolder, "notebooks");
+  const siteFolder = join(outFolder, "site");
+  rmSync(notebooksFolder, { recursive: true, force: true });
+  rmSync(siteFolder, { recursive: true, force: true });
+  mkdirSync(notebooksFolder, { recursive: true });
+  mkdirSync(siteFolder, { recursive: true });
+  lessons.forEach((lesson, index) => {
+    writeFileSync(join(notebooksFolder, `${lesson.slug}.ipynb`), serializeNotebook(executedNotebook(lesson, results[index])));
+    const neighbours = { previous: lessons[index - 1], next: lessons[index + 1] };
+    writeFileSync(join(siteFolder, lessonPageName(lesson)), renderLessonPage(lesson, results[index], neighbours));
+  });
+  writeFileSync(join(siteFolder, "index.html"), renderIndex(lessons.map((lesson, index) => ({ lesson, results: results[index] }))));
+
+  const failedLessons = results.filter((lessonResults) =>
+    lessonResults.some((result) => result.status !== "ok" && result.status !== "skipped"),
+  ).length;
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\n${lessons.length - failedLessons} of ${lessons.length} lesson(s) ran cleanly in ${seconds.toFixed(1)} s.`);
+  console.log(`Executed notebooks: ${notebooksFolder}`);
+  console.log(`Course site:        ${pathToFileURL(join(siteFolder, "index.html")).href}`);
+  console.log("Open the site in a browser (no network needed), or run `npm run lab` to edit and rerun the notebooks.");
+  return failedLessons > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
