@@ -24,3 +24,5 @@ export * as F from "./ops/functional.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export { check, CheckError } from "./check.js";
+export * as viz from "./viz/index.js";
+export { show, liveFigure, saveFigure } from "./viz/index.js";
