@@ -108,6 +108,31 @@ describe("conv2d around the edges", () => {
     expect(() => conv2d(x, w)).toThrow("conv2d: Input type (float64) and weight type (float32) should be the same");
   });
 
+  test("integer input is rejected", () => {
+    expect(() => conv2d(new Tensor(new Int32Array(16), [1, 1, 4, 4]), randomTensor([1, 1, 2, 2], 16)))
+      .toThrow("conv2d: expected a floating point input, but got int32");
+  });
+
+  test("an empty batch gives an empty output", () => {
+    expect(conv2d(randomTensor([0, 2, 5, 5], 17), randomTensor([3, 2, 3, 3], 18)).shape).toEqual([0, 3, 3, 3]);
+  });
+
+  test("a batch larger than one chunk of columns gives the same result as image by image", () => {
+    // 40 images of 3×64×64 with a 5×5 kernel: 75·3600·40 column entries, over the 4M per-chunk budget.
+    const x = randomTensor([40, 3, 64, 64], 19, true), w = randomTensor([2, 3, 5, 5], 20, true);
+    const y = conv2d(x, w);
+    const g = randomTensor(y.shape as number[], 21);
+    y.backward(g);
+    for (const n of [0, 17, 39]) {
+      const xn = new Tensor(x.data.slice(n * 3 * 4096, (n + 1) * 3 * 4096), [1, 3, 64, 64]);
+      xn.requiresGrad = true;
+      const yn = conv2d(xn, w.detach());
+      expect(maxAbsDifference(yn, new Tensor(y.data.slice(n * 2 * 3600, (n + 1) * 2 * 3600), [1, 2, 60, 60]))).toBe(0);
+      yn.backward(new Tensor(g.data.slice(n * 2 * 3600, (n + 1) * 2 * 3600), [1, 2, 60, 60]));
+      expect(maxAbsDifference(xn.grad!, new Tensor(x.grad!.data.slice(n * 3 * 4096, (n + 1) * 3 * 4096), [1, 3, 64, 64]))).toBeLessThan(1e-12);
+    }
+  });
+
   test("under noGrad nothing is recorded", () => {
     const x = randomTensor([1, 1, 4, 4], 14, true), w = randomTensor([1, 1, 2, 2], 15, true);
     const out = noGrad(() => conv2d(x, w));
