@@ -1,0 +1,72 @@
+// Autograd invariants on random graphs built from the core ops.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { F, gradcheck, noGrad, Tensor } from "../../src/index.js";
+import { assertProperty, expectClose, seeded } from "./fuzz-helpers.js";
+
+type Step = { op: number; a: number; b: number };
+interface GraphCase { leaves: number; steps: Step[]; seed: number }
+
+const graphCase: fc.Arbitrary<GraphCase> = fc.record({
+  leaves: fc.integer({ min: 1, max: 3 }),
+  steps: fc.array(fc.record({ op: fc.integer({ min: 0, max: 9 }), a: fc.nat(), b: fc.nat() }), { minLength: 1, maxLength: 12 }),
+  seed: fc.integer({ min: 0, max: 1_000_000 }),
+});
+
+/** Applies the steps to the leaves: each step combines earlier nodes (chosen by index) into a new [3, 4] node. */
+function build(c: GraphCase, leaves: Tensor[]): Tensor {
+  const nodes: Tensor[] = [...leaves];
+  const pick = (k: number) => nodes[k % nodes.length];
+  for (const { op, a, b } of c.steps) {
+    const x = pick(a), y = pick(b);
+    const next = [
+      () => x.add(y), () => x.mul(y), () => x.sub(y.mul(0.5)), () => F.tanh(x), () => F.sigmoid(x),
+      () => x.matmul(y.T).matmul(y).div(4), () => x.sum(1, true).add(y), () => F.softmax(x, 1), () => x.square().mean(0, true).mul(y),
+      () => x.get(":, 1:3").sum(1, true).mul(y),
+    ][op]();
+    nodes.push(next);
+  }
+  return nodes[nodes.length - 1];
+}
+
+const leavesOf = (c: GraphCase) => Array.from({ length: c.leaves }, (_, i) => {
+  const t = seeded([3, 4], c.seed + i).mul(0.5).detach();
+  t.requiresGrad = true;
+  return t;
+});
+
+const describeGraph = (c: GraphCase) => `build(${JSON.stringify(c)}, leavesOf(...))`;
+
+describe("autograd on random graphs", () => {
+  it("finite differences agree with backward (float64)", () => {
+    assertProperty(graphCase, (c) => {
+      const leaves = leavesOf(c);
+      gradcheck((...inputs) => build(c, inputs), leaves, { atol: 1e-6, rtol: 1e-4 });
+    }, describeGraph);
+  });
+
+  it("two backward calls accumulate exactly twice one call", () => {
+    assertProperty(graphCase, (c) => {
+      const leaves = leavesOf(c);
+      const upstream = seeded([3, 4], c.seed + 99);
+      build(c, leaves).backward(upstream);
+      const once = leaves.map((l) => l.grad?.dataSync() ?? new Float64Array(l.size));
+      build(c, leaves).backward(upstream);
+      leaves.forEach((l, i) => expectClose(l.grad?.data ?? new Float64Array(l.size), once[i].map((v) => 2 * v), `leaf ${i}`, 1e-12));
+    }, describeGraph);
+  });
+
+  it("noGrad records nothing and detach cuts the graph", () => {
+    assertProperty(graphCase, (c) => {
+      const leaves = leavesOf(c);
+      const out = noGrad(() => build(c, leaves));
+      if (out.requiresGrad || out.gradFn !== null) throw new Error("noGrad recorded a graph");
+      const detached = build(c, leaves).detach();
+      if (detached.requiresGrad || detached.gradFn !== null) throw new Error("detach kept the graph");
+      const probe = leaves[0];
+      detached.mul(2).add(probe).sum().backward();
+      expect(Array.from(probe.grad!.data)).toEqual(new Array(probe.size).fill(1));
+      leaves.slice(1).forEach((l) => { if (l.grad !== null) throw new Error("a gradient flowed through detach"); });
+    }, describeGraph);
+  });
+});
