@@ -37,7 +37,7 @@ export function gemmReference(
  * Below this many multiply-adds (M·N·K) the JS reference beats the WebAssembly kernel, whose fixed cost is
  * copying A, B and C into its memory and packing B (measured by bench/gemm.ts).
  */
-export const WASM_MIN_MULTIPLY_ADDS = 4096;
+export const WASM_MIN_MULTIPLY_ADDS = 512;
 
 /**
  * The gemm every op calls, with gemmReference's contract. All-float32 products of useful size run in the

@@ -41,6 +41,15 @@ function absoluteProducts(
   return scale;
 }
 
+/** Index of the first element whose bits differ (NaN payloads included), or -1; fast on large arrays. */
+function firstDifferentBits(actual: Float32Array, expected: Float32Array): number {
+  const actualBits = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const expectedBits = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  if (actual.length !== expected.length) return Math.min(actual.length, expected.length);
+  for (let index = 0; index < actual.length; index++) if (actualBits[index] !== expectedBits[index]) return index;
+  return -1;
+}
+
 const transposeCases = [
   { transA: false, transB: false, name: "A·B (matmul, conv forward)" },
   { transA: false, transB: true, name: "A·Bᵀ (linear forward)" },
@@ -161,14 +170,14 @@ describe("gemmWasm special cases", () => {
     const big = randomFloats(512 * 512, next);
     gemmWasm(big, big, new Float32Array(512 * 512), 512, 512, 512); // grows the wasm memory
     gemmWasm(A, B, second, 37, 41, 300);
-    expect(second).toEqual(first);
+    expect(firstDifferentBits(second, first)).toBe(-1);
   });
 });
 
 describe("gemmWasm on two threads", () => {
   // Shapes above the two-thread threshold: wide ones split by columns, tall ones by rows, odd edges on both sides.
   const largeShapes: [number, number, number][] = [
-    [6, 20000, 25], [16, 2001, 150], [257, 120, 400], [1001, 33, 17], [3, 40000, 3], [512, 512, 512],
+    [6, 30000, 25], [16, 2001, 150], [257, 120, 400], [1001, 33, 129], [3, 100001, 15], [512, 512, 512],
   ];
   for (const { transA, transB, name } of transposeCases) {
     test.each(largeShapes)(`${name} M=%i N=%i K=%i gives the same bits as one thread, close to the reference`, (M, N, K) => {
@@ -188,16 +197,17 @@ describe("gemmWasm on two threads", () => {
       } finally {
         setGemmThreads(previous);
       }
-      expect(twoThreads).toEqual(oneThread);
+      expect(firstDifferentBits(twoThreads, oneThread)).toBe(-1);
       // And both are right: compare a sample of rows against the reference.
-      const rows = [0, M >> 1, M - 1];
-      for (const row of rows) {
+      let worst = 0;
+      for (const row of [0, M >> 1, M - 1]) {
         const rowA = new Float32Array(K);
         for (let p = 0; p < K; p++) rowA[p] = transA ? A[p * M + row] : A[row * K + p];
         const expected = start.slice(row * N, row * N + N);
         gemmReference(rowA, B, expected, 1, N, K, false, transB, true);
-        for (let j = 0; j < N; j++) expect(twoThreads[row * N + j]).toBeCloseTo(expected[j], 3);
+        for (let j = 0; j < N; j++) worst = Math.max(worst, Math.abs(twoThreads[row * N + j] - expected[j]));
       }
+      expect(worst).toBeLessThan(1e-3);
     });
   }
 

@@ -6,12 +6,13 @@
 // The module is loaded synchronously on the first call (gemm is synchronous). A missing .wasm throws an error
 // that says to run the build: there is no silent fallback to the slow kernel that would hide a broken build.
 //
-// Large products are split between this thread and a helper thread (gemm-helper-thread.ts) sharing the
-// module's memory. The split falls on a tile edge, and each element of C is summed in the same order
-// whichever thread computes it, so one thread and two give the same bits.
+// After setGemmThreads(2), large products are split between this thread and a helper thread
+// (gemm-helper-thread.ts) sharing the module's memory. The split falls on a tile edge, and each element of C
+// is summed in the same order whichever thread computes it, so one thread and two give the same bits.
+// One thread is the default: on this 2-core machine, shared with other work, the helper was slower
+// (bench/gemm.ts); on an idle machine PEERS.md measured 1.9×.
 
 import { existsSync, readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConvlabError, ValueError } from "../../errors.js";
@@ -55,10 +56,10 @@ const MAX_OPERAND_BYTES = 1.75 * 2 ** 30;
 /** Buffers start on cache-line boundaries so the kernel's 16-byte vector loads never straddle lines needlessly. */
 const ALIGN_BYTES = 64;
 /**
- * Below this many multiply-adds a second thread costs more (waking it, duplicated packing) than it saves
- * (measured by bench/gemm.ts).
+ * Below this many multiply-adds (about a millisecond of work) a second thread costs more than it saves:
+ * waking it takes tens of microseconds, and both threads pack their own copy of the shared operand.
  */
-export const TWO_THREADS_MIN_MULTIPLY_ADDS = 1 << 18;
+export const TWO_THREADS_MIN_MULTIPLY_ADDS = 1 << 22;
 
 let kernel: Kernel | null = null;
 /** A float32 view of the kernel's memory; replaced whenever the memory grows. */
@@ -76,7 +77,7 @@ export function gemmWasmPath(): string {
   }
 }
 
-/** How many threads large float32 products use: 1, or 2 (the default on a machine with two or more cores). */
+/** How many threads large float32 products use: 1 (the default) or 2. */
 export function setGemmThreads(count: number): void {
   if (count !== 1 && count !== 2) throw new ValueError(`setGemmThreads: expected 1 or 2 threads, but got ${count}`);
   threadCount = count;
