@@ -55,6 +55,28 @@ for (const [name, M, N, K] of lenetShapes) {
   console.log(`${name.padEnd(28)}${figures.map((value) => cell(value).padStart(15)).join("")}`);
 }
 
+// The products one LeNet training step on a batch of 256 makes (conv via unfold/im2col), as ops call gemm.
+const trainingProducts: [string, number, number, number, boolean, boolean][] = [
+  ["conv1 forward   W·cols", 6, 200704, 25, false, false],
+  ["conv1 weight    dY·colsᵀ", 6, 25, 200704, false, true],
+  ["conv2 forward   W·cols", 16, 25600, 150, false, false],
+  ["conv2 weight    dY·colsᵀ", 16, 150, 25600, false, true],
+  ["conv2 input     Wᵀ·dY", 150, 25600, 16, true, false],
+  ["fc1 forward     X·Wᵀ", 256, 120, 400, false, true],
+  ["fc1 weight      dYᵀ·X", 120, 400, 256, true, false],
+  ["fc1 input       dY·W", 256, 400, 120, false, false],
+];
+console.log("\nLeNet training products (batch 256), GFLOP/s");
+console.log(`${"product".padEnd(28)}${"M×K×N".padStart(16)}${"reference".padStart(11)}${"wasm".padStart(9)}${"2 threads".padStart(11)}`);
+for (const [name, M, N, K, transA, transB] of trainingProducts) {
+  const reference = gflops(gemmReference, M, N, K, transA, transB, 2);
+  setGemmThreads(1);
+  const fast = gflops(gemmWasm, M, N, K, transA, transB, 5);
+  setGemmThreads(2);
+  const twoThreads = gflops(gemmWasm, M, N, K, transA, transB, 5);
+  console.log(`${name.padEnd(28)}${`${M}×${K}×${N}`.padStart(16)}${cell(reference).padStart(11)}${cell(fast).padStart(9)}${cell(twoThreads).padStart(11)}`);
+}
+
 console.log(`\nsmall square products, A·Bᵀ: gemm() sends M·N·K ≥ ${WASM_MIN_MULTIPLY_ADDS} to wasm, ` +
   `and uses two threads from M·N·K ≥ ${TWO_THREADS_MIN_MULTIPLY_ADDS}`);
 console.log(`${"M=N=K".padEnd(8)}${"M·N·K".padStart(9)}${"reference".padStart(11)}${"wasm".padStart(9)}${"2 threads".padStart(11)}`);
