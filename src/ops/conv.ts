@@ -35,14 +35,15 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   return convolve(paddedInput, weight, bias, conv2dInfo(paddedInput.shape, weight.shape, { stride, dilation, groups }, bias?.shape ?? null));
 }
 
-/** Most column-matrix elements conv2d holds at once (16 MiB of float32); larger batches go in chunks. */
-const COLUMNS_BUDGET = 1 << 22;
+/** Most column-matrix elements conv2d holds at once (32 MiB of float32); larger batches go in chunks. */
+const COLUMNS_BUDGET = 1 << 23;
 
 /**
  * The unfold + gemm forward and backward for an info record whose padding (if any) is zeros.
  * Images go through in chunks: the chunk's column matrices side by side, (C_in·kH·kW) × (images·L), so each
  * group is one gemm W_g · columns_g giving [C_out, images·L], which is then reordered to [images, C_out, L].
- * Backward recomputes each chunk's columns rather than keeping them: memory stays bounded for any batch.
+ * When the whole batch is one chunk (LeNet's batches of 256 are), backward reuses the forward's columns;
+ * otherwise it recomputes each chunk's columns, so memory stays bounded for any batch.
  */
 function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv2dInfo): Tensor {
   const N = info.batchSize, groups = info.groups, outChannels = info.outChannels;
@@ -104,7 +105,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv
       const count = Math.min(chunkImages, N - first), width = count * positions;
       reorder(gy, first, count, false); // product now holds dY as [C_out, images·L]
       if (gw) { // dW_g += dY_g · columns_gᵀ
-        unfoldChunk(first, count);
+        if (chunkImages < N) unfoldChunk(first, count); // one chunk: columns still hold it from the forward
         for (let g = 0; g < groups; g++) {
           gemm(product.subarray(g * outPerGroup * width), columns.subarray(g * groupRows * width),
             gw.subarray(g * outPerGroup * groupRows), outPerGroup, groupRows, width, false, true, true);
