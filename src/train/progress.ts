@@ -1,6 +1,8 @@
 // Progress while training: a bar with ETA in a terminal, an in-place updating display in a notebook,
 // and nothing but the per-epoch lines when output goes to a file or a CI log.
 import cliProgress from "cli-progress";
+import { trainingCurves } from "../viz/curves.js";
+import { liveFigure, type LiveFigure } from "../viz/show.js";
 
 export interface EpochMetrics {
   epoch: number;
@@ -76,8 +78,10 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** One display output updated in place: a progress bar and the table of finished epochs. */
+/** Two displays updated in place: a progress bar with the table of finished epochs, and the live training curves. */
 class NotebookProgress implements ProgressReporter {
+  private curves: LiveFigure | null = null;
+
   private displayId = "";
   private epochs = 0;
   private batches = 0;
@@ -104,6 +108,7 @@ class NotebookProgress implements ProgressReporter {
     this.batches = batchesPerEpoch;
     this.started = Date.now();
     this.displayId = this.api.display(this.render(0, "starting"));
+    this.curves = liveFigure(trainingCurves([], { epochs }), { epochs });
   }
 
   batch(epoch: number, batch: number, loss: number, acc: number): void {
@@ -113,9 +118,10 @@ class NotebookProgress implements ProgressReporter {
     this.api.updateDisplay(this.displayId, this.render((epoch - 1) * this.batches + batch, `epoch ${epoch}: loss ${loss.toFixed(3)}, acc ${acc.toFixed(3)}`));
   }
 
-  epoch(metrics: EpochMetrics): void {
+  epoch(metrics: EpochMetrics, history: EpochMetrics[]): void {
     this.lines.push(epochLine(metrics));
     this.api.updateDisplay(this.displayId, this.render(metrics.epoch * this.batches, `epoch ${metrics.epoch} done`));
+    this.curves?.update(history);
   }
 
   finish(): void {
