@@ -1,7 +1,7 @@
 // conv2d = (padding op, for non-zero padding modes) + unfold + one gemm per group (+ bias), and its backward.
 // conv2dReference beside it is the direct seven-loop definition the tests hold the fast path to.
 import { record } from "../autograd/graph.js";
-import { conv2dInfo, type Conv2dInfo, type Conv2dOptions } from "../calc/conv-info.js";
+import { conv2dInfo, type Conv2dInfo, type Conv2dOptions, type PaddingMode } from "../calc/conv-info.js";
 import { padSourceIndex } from "../calc/pad-info.js";
 import { DTypeError } from "../errors.js";
 import { gemm } from "../kernels/gemm.js";
@@ -29,8 +29,8 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const padded = info.padTop + info.padBottom + info.padLeft + info.padRight > 0;
   if (info.paddingMode === "zeros" || !padded) return convolve(input, weight, bias, info);
   // Reflect / replicate / circular: pad explicitly (with its own backward), then convolve without padding.
-  const paddedInput = pad(input, [info.padLeft, info.padRight, info.padTop, info.padBottom], info.paddingMode === "reflect"
-    ? "reflect" : info.paddingMode === "replicate" ? "replicate" : "circular");
+  const mode = info.paddingMode as Exclude<PaddingMode, "zeros">; // F.pad's mode of the same name
+  const paddedInput = pad(input, [info.padLeft, info.padRight, info.padTop, info.padBottom], mode);
   const { stride, dilation, groups } = options;
   return convolve(paddedInput, weight, bias, conv2dInfo(paddedInput.shape, weight.shape, { stride, dilation, groups }, bias?.shape ?? null));
 }
