@@ -1,7 +1,7 @@
 // General matrix multiply on flat row-major arrays: the one hot loop under matmul, linear and conv (via unfold).
 // This file holds the readable reference kernel; faster kernels live beside it and are tested against it.
 
-import { ShapeError } from "../errors.js";
+import { ShapeError, ValueError } from "../errors.js";
 import { gemmWasm, gemmWasmFits } from "./wasm/gemm-wasm.js";
 
 export type FloatArray = Float32Array | Float64Array;
@@ -49,6 +49,11 @@ export function gemm(
   M: number, N: number, K: number,
   transA = false, transB = false, accumulate = false,
 ): void {
+  for (const [name, size] of [["M", M], ["N", N], ["K", K]] as const) {
+    if (!Number.isInteger(size) || size < 0) {
+      throw new ValueError(`gemm: ${name} must be a non-negative integer, but got ${size}`);
+    }
+  }
   checkLength("A", A, M * K, transA ? [K, M] : [M, K]);
   checkLength("B", B, K * N, transB ? [N, K] : [K, N]);
   checkLength("C", C, M * N, [M, N]);

@@ -6,7 +6,7 @@ import { gemm, gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../../src/kernels/g
 import {
   gemmWasm, gemmWasmPath, getGemmThreads, setGemmThreads, TWO_THREADS_MIN_MULTIPLY_ADDS,
 } from "../../src/kernels/wasm/gemm-wasm.js";
-import { ShapeError } from "../../src/errors.js";
+import { ShapeError, ValueError } from "../../src/errors.js";
 
 /** mulberry32: a tiny seeded generator so every run tests the same numbers. */
 function generator(seed: number): () => number {
@@ -90,7 +90,7 @@ describe("gemmWasm matches gemmReference to float32 rounding on random floats", 
       const A = randomFloats(M * K, next);
       const B = randomFloats(K * N, next);
       const expected = new Float32Array(M * N);
-      const actual = new Float32Array(M * N).fill(123); // stale contents must be overwritten
+      const actual = new Float32Array(M * N).fill(NaN); // stale contents, even NaN, must be overwritten
       gemmReference(A, B, expected, M, N, K, transA, transB);
       gemmWasm(A, B, actual, M, N, K, transA, transB);
       const scale = absoluteProducts(A, B, M, N, K, transA, transB);
@@ -262,6 +262,12 @@ describe("gemm dispatch", () => {
     gemm(A, B, viaGemm, 64, 64, 64);
     gemmReference(A, B, viaReference, 64, 64, 64);
     expect(viaGemm).toEqual(viaReference);
+  });
+
+  test("a negative or fractional size throws a ValueError", () => {
+    const array = new Float32Array(16);
+    expect(() => gemm(array, array, array, -1, 2, 2)).toThrow("gemm: M must be a non-negative integer, but got -1");
+    expect(() => gemm(array, array, array, 2, 2, 1.5)).toThrow(ValueError);
   });
 
   test("an array shorter than its matrix throws a ShapeError naming it", () => {
