@@ -43,7 +43,7 @@ export class Conv2d extends Module {
     this.dilation = pairOf(dilation, "dilation", op);
     this.padding = typeof padding === "string" ? padding : pairOf(padding, "padding", op);
     if (!PADDING_MODES.includes(paddingMode)) {
-      throw new ValueError(`Conv2d: padding_mode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(", ")}, but got padding_mode='${paddingMode}'`);
+      throw new ValueError(`Conv2d: padding_mode must be one of {'replicate', 'reflect', 'zeros', 'circular'}, but got padding_mode='${paddingMode}'`);
     }
     if (!Number.isInteger(groups) || groups <= 0) throw new ValueError(`Conv2d: groups must be a positive integer`);
     if (inChannels % groups !== 0) throw new ValueError("Conv2d: in_channels must be divisible by groups");

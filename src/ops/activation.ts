@@ -53,8 +53,8 @@ function lanes(shape: readonly number[], dim: number, fn: (base: number, n: numb
 
 /** log(softmax(x)) computed as x - max - log(sum(exp(x - max))): stable for logits like ±1000. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  requireFloat(x, "log_softmax");
-  const d = normalizeDim(dim, x.ndim, "log_softmax");
+  requireFloat(x, "logSoftmax");
+  const d = normalizeDim(dim, x.ndim, "logSoftmax");
   const shape = x.ndim === 0 ? [1] : x.shape;
   const xd = x.data, out = allocate(x.dtype, x.size);
   lanes(shape, d, (base, n, stride) => {

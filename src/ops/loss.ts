@@ -10,18 +10,18 @@ export type Reduction = "mean" | "sum" | "none";
 function classIndices(targets: Tensor | ArrayLike<number>, batch: number, classes: number): Int32Array {
   const values = targets instanceof Tensor ? targets.data : targets;
   if (targets instanceof Tensor && targets.ndim !== 1) {
-    throw new ShapeError(`cross_entropy: expected target of shape [${batch}] (class indices), but got ${formatShape(targets.shape)}`);
+    throw new ShapeError(`crossEntropy: expected target of shape [${batch}] (class indices), but got ${formatShape(targets.shape)}`);
   }
   if (values.length !== batch) {
-    throw new ShapeError(`cross_entropy: Expected input batch_size (${batch}) to match target batch_size (${values.length}).`);
+    throw new ShapeError(`crossEntropy: Expected input batch_size (${batch}) to match target batch_size (${values.length}).`);
   }
   const out = new Int32Array(batch);
   for (let i = 0; i < batch; i++) {
     const t = Number(values[i]);
     if (!Number.isInteger(t)) {
-      throw new ValueError(`cross_entropy: expected target class indices (integers), but target[${i}] = ${t}`);
+      throw new ValueError(`crossEntropy: expected target class indices (integers), but target[${i}] = ${t}`);
     }
-    if (t < 0 || t >= classes) throw new IndexError(`cross_entropy: Target ${t} is out of bounds.`);
+    if (t < 0 || t >= classes) throw new IndexError(`crossEntropy: Target ${t} is out of bounds.`);
     out[i] = t;
   }
   return out;
@@ -29,9 +29,9 @@ function classIndices(targets: Tensor | ArrayLike<number>, batch: number, classe
 
 /** Mean (by default) of -log softmax(logits)[target] over the batch; logits are N×C. */
 export function crossEntropy(logits: Tensor, targets: Tensor | ArrayLike<number>, { reduction = "mean" as Reduction } = {}): Tensor {
-  if (!isFloat(logits.dtype)) throw new DTypeError(`cross_entropy: expected floating point logits, but got ${logits.dtype}`);
+  if (!isFloat(logits.dtype)) throw new DTypeError(`crossEntropy: expected floating point logits, but got ${logits.dtype}`);
   if (logits.ndim !== 2) {
-    throw new ShapeError(`cross_entropy: expected logits of shape [N, C], but got ${formatShape(logits.shape)}`);
+    throw new ShapeError(`crossEntropy: expected logits of shape [N, C], but got ${formatShape(logits.shape)}`);
   }
   const [N, C] = logits.shape;
   const target = classIndices(targets, N, C);
@@ -69,7 +69,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor | ArrayLike<number>
 
 export function mseLoss(input: Tensor, target: Tensor, { reduction = "mean" as Reduction } = {}): Tensor {
   if (!sameShape(input.shape, target.shape)) {
-    throw new ShapeError(`mse_loss: Using a target size (${formatShape(target.shape)}) that is different to the input size (${formatShape(input.shape)}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`);
+    throw new ShapeError(`mseLoss: Using a target size (${formatShape(target.shape)}) that is different to the input size (${formatShape(input.shape)}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`);
   }
   const squared = input.sub(target).square();
   if (reduction === "none") return squared;

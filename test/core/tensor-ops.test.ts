@@ -124,7 +124,7 @@ describe("losses", () => {
   });
   it("crossEntropy refuses bad targets", () => {
     const logits = zeros([2, 10]);
-    expect(() => F.crossEntropy(logits, [0, 10])).toThrow("cross_entropy: Target 10 is out of bounds.");
+    expect(() => F.crossEntropy(logits, [0, 10])).toThrow("crossEntropy: Target 10 is out of bounds.");
     expect(() => F.crossEntropy(logits, [0, -1])).toThrow(IndexError);
     expect(() => F.crossEntropy(logits, [0, 1.5])).toThrow("expected target class indices (integers)");
     expect(() => F.crossEntropy(logits, [0])).toThrow("Expected input batch_size (2) to match target batch_size (1).");
