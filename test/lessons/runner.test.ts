@@ -133,6 +133,15 @@ describe.concurrent("options at run time", { timeout: WAIT_FOR_POOL_MS }, () => 
     expect(outputText((await run(lesson, false))[0])).toBe("epochs=10\n");
   });
 
+  it("a large display from the last cell arrives whole (outputs are flushed before the worker disconnects)", async () => {
+    const lesson = lessonOf(['(globalThis as any)[Symbol.for("convlab.kernel")].display({ "text/plain": "x".repeat(3_000_000) });']);
+    const [result] = await run(lesson);
+    expect(result.status).toBe("ok");
+    expect(result.outputs).toHaveLength(1);
+    const output = result.outputs[0];
+    expect(output.output_type === "display_data" && String(output.data["text/plain"]).length).toBe(3_000_000);
+  });
+
   it("skip cells are never run; the cells after them are", async () => {
     const lesson = lessonOf(["//| skip", 'throw new Error("must not run");'], ['console.log("after");']);
     const results = await run(lesson);

@@ -32,7 +32,7 @@ export function findStaleNotebooks(root: string, lessons: Lesson[]): StaleNotebo
   return { outdated, orphaned };
 }
 
-/** Writes every lesson's notebook and deletes notebooks whose lesson is gone. Returns the paths written. */
+/** Writes every lesson's notebook to notebooks/ and deletes notebooks whose lesson is gone. Returns the paths written. */
 export function writeNotebooks(root: string, lessons: Lesson[]): string[] {
   mkdirSync(join(root, "notebooks"), { recursive: true });
   const { orphaned } = findStaleNotebooks(root, lessons);
@@ -40,5 +40,18 @@ export function writeNotebooks(root: string, lessons: Lesson[]): string[] {
   return lessons.map((lesson) => {
     writeFileSync(notebookPath(root, lesson), serializeNotebook(lessonToNotebook(lesson)));
     return `notebooks/${lesson.slug}.ipynb`;
+  });
+}
+
+/**
+ * Writes quick notebooks (ci overrides applied) to `folder`, for executing them in the real kernel in CI.
+ * The folder must be inside the repository so that cells resolve `convlab` from its node_modules.
+ */
+export function writeQuickNotebooks(folder: string, lessons: Lesson[]): string[] {
+  mkdirSync(folder, { recursive: true });
+  return lessons.map((lesson) => {
+    const path = join(folder, `${lesson.slug}.ipynb`);
+    writeFileSync(path, serializeNotebook(lessonToNotebook(lesson, true)));
+    return path;
   });
 }

@@ -3,7 +3,7 @@
 
 import { createRequire } from "node:module";
 import type { CodeCell, Lesson, LessonCell } from "./parse.js";
-import { notebookSource } from "./transform.js";
+import { runnableSource } from "./transform.js";
 
 /** One Jupyter output, as stored in a notebook. */
 export type NotebookOutput =
@@ -67,7 +67,7 @@ function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknow
   return metadata;
 }
 
-function notebookCell(lesson: Lesson, cell: LessonCell, index: number): NotebookCell {
+function notebookCell(lesson: Lesson, cell: LessonCell, index: number, quick: boolean): NotebookCell {
   const id = cellId(lesson.slug, index);
   if (cell.kind === "markdown") {
     return {
@@ -83,13 +83,17 @@ function notebookCell(lesson: Lesson, cell: LessonCell, index: number): Notebook
     execution_count: null,
     metadata: codeCellMetadata(lesson, cell),
     outputs: [],
-    source: splitSourceLines(notebookSource(cell)),
+    source: splitSourceLines(runnableSource(cell, quick)),
   };
 }
 
-export function lessonToNotebook(lesson: Lesson): Notebook {
+/**
+ * The lesson's notebook. With `quick`, code cells carry their `ci` overrides (for executing the notebooks in
+ * the real kernel at reduced cost in CI); the notebooks in notebooks/ are never quick.
+ */
+export function lessonToNotebook(lesson: Lesson, quick = false): Notebook {
   return {
-    cells: lesson.cells.map((cell, index) => notebookCell(lesson, cell, index)),
+    cells: lesson.cells.map((cell, index) => notebookCell(lesson, cell, index, quick)),
     metadata: {
       convlab: { source: lesson.file },
       kernelspec: KERNELSPEC,

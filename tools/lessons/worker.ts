@@ -22,15 +22,16 @@ const { createExecutor } = requireFromHere("tslab/dist/executor.js") as typeof E
 // Cell output replaces process.stdout/stderr below; failures of the worker itself go to the real stderr.
 const writeToRealStderr = process.stderr.write.bind(process.stderr);
 
-function send(message: WorkerMessage): void {
-  process.send!(message);
+/** Resolves when the message has been handed to the IPC channel (large plot outputs take a while). */
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(message, undefined, undefined, () => resolve()));
 }
 
 /** The cell that owns output now: the one running, or the last one (late timer output lands there, as in Jupyter). */
 let currentCell = -1;
 
 function emit(output: NotebookOutput, displayId?: string, update = false): void {
-  if (currentCell >= 0) send({ type: "output", index: currentCell, output, displayId, update });
+  if (currentCell >= 0) void send({ type: "output", index: currentCell, output, displayId, update });
 }
 
 function redirectProcessStreams(): void {
@@ -75,20 +76,20 @@ async function run(request: RunRequest): Promise<void> {
       emit({ output_type: "display_data", data, metadata }, transient?.display_id, isUpdate);
     },
     clearOutput: (wait) => {
-      if (currentCell >= 0) send({ type: "clear", index: currentCell, wait });
+      if (currentCell >= 0) void send({ type: "clear", index: currentCell, wait });
     },
     page: (data) => emit({ output_type: "display_data", data, metadata: {} }),
   });
   redirectProcessStreams();
   process.on("uncaughtException", (error) => process.stderr.write(format("Uncaught exception:", error) + "\n"));
   process.on("unhandledRejection", (reason) => process.stderr.write(format("Unhandled promise rejection:", reason) + "\n"));
-  send({ type: "ready" });
+  void send({ type: "ready" });
 
   let executionCount = 0;
   for (const cell of request.cells) {
     currentCell = cell.index;
     executionCount++;
-    send({ type: "start", index: cell.index });
+    void send({ type: "start", index: cell.index });
     const started = performance.now();
     const outcome = await runner.run(cell.source);
     if (outcome.status === "error") {
@@ -97,11 +98,13 @@ async function run(request: RunRequest): Promise<void> {
       emit({ output_type: "execute_result", execution_count: executionCount, data: mimeBundleOf(outcome.value), metadata: {} });
     }
     const ok = outcome.status === "ok";
-    send({ type: "done", index: cell.index, ok, executionCount, milliseconds: performance.now() - started });
+    void send({ type: "done", index: cell.index, ok, executionCount, milliseconds: performance.now() - started });
     if (!ok) break;
   }
   converters.close();
-  send({ type: "finished" });
+  // Messages go out in order, so once this one is handed over every output before it is too; disconnecting
+  // earlier would drop queued outputs.
+  await send({ type: "finished" });
   process.disconnect();
 }
 
