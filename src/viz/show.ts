@@ -59,16 +59,19 @@ function printText(bundle: MimeBundle): void {
   }
 }
 
-/** Shows a figure in the notebook (or prints its summary outside one); returns the display id, if any. */
-export function show(figure: Figure): string | undefined {
+/**
+ * Shows a figure in the notebook (or prints its summary outside one). Returns nothing, like plotly's
+ * fig.show(), so a cell ending in show(fig) does not also print a value; liveFigure() is for redrawing.
+ */
+export function show(figure: Figure): void {
   const bundle = mimeBundle(figure);
   const api = kernelApi();
   if (!api) {
     printText(bundle);
-    return undefined;
+    return;
   }
   shipLibrary(api);
-  return api.display(bundle, { metadata: VIZ_METADATA });
+  api.display(bundle, { metadata: VIZ_METADATA });
 }
 
 export interface LiveFigure {
