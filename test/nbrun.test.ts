@@ -1,7 +1,7 @@
 // `npm run notebooks:exec` (dist/tools/nbrun/main.js) on throwaway notebooks in a temp folder,
 // executed by nbclient in the real convlab kernel installed into a temporary prefix.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,6 +137,19 @@ describe.skipIf(!nbclientAvailable)("notebooks:exec with nbclient and the convla
       expect(cell.metadata.execution["shell.execute_reply"]).toBeTypeOf("string");
     }
     expect(executed.metadata.language_info.name).toBe("typescript");
+  });
+
+  it("a kernel that dies at startup fails each notebook as a crash and the run goes on", () => {
+    const brokenSpecDir = join(jupyterPath, "kernels", "convlab-broken");
+    mkdirSync(brokenSpecDir, { recursive: true });
+    const brokenSpec = { argv: [process.execPath, "-e", "process.exit(7)", "{connection_file}"], display_name: "broken", language: "typescript" };
+    writeFileSync(join(brokenSpecDir, "kernel.json"), JSON.stringify(brokenSpec));
+    const broken = runNbrun([passing, erroring, "--kernel", "convlab-broken", "--out", join(dir, "out-broken")], jupyterPath);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain(`FAIL ${passing}`);
+    expect(broken.stdout).toContain(`FAIL ${erroring}`);
+    expect(broken.stdout).toMatch(/notebook: crashed: RuntimeError: Kernel died before replying to kernel_info/);
+    expect(broken.stdout).toContain("0 of 2 notebooks passed");
   });
 
   it("a missing kernel spec stops with advice instead of a traceback", () => {

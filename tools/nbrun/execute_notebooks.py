@@ -106,14 +106,18 @@ class NotebookRun:
             timeout = cell_timeout(self.nb.cells[index], self.default_timeout)
             self.outcomes[index] = {"status": "timeout", "seconds": self.elapsed(index), "message": f"cell timed out after {timeout} s"}
         except DeadKernelError as crash:
-            index = self.running_index
-            message = f"the kernel died while running this cell ({crash})"
-            if index is None:
-                self.crash = message
-            else:
-                self.outcomes[index] = {"status": "crashed", "seconds": self.elapsed(index), "message": message}
+            self.record_crash(f"the kernel died while running this cell ({crash})")
+        except Exception as problem:  # e.g. the kernel died before answering kernel_info
+            self.record_crash(f"{type(problem).__name__}: {problem}")
         self.seconds = round(time.monotonic() - started, 3)
         return self.report()
+
+    def record_crash(self, message):
+        index = self.running_index
+        if index is None:
+            self.crash = message
+        else:
+            self.outcomes[index] = {"status": "crashed", "seconds": self.elapsed(index), "message": message}
 
     def report(self):
         cell_count = len(self.nb.cells)
