@@ -1,7 +1,8 @@
 """Jupyter's standard kernel conformance tests (jupyter_kernel_test) for the convlab kernel.
 
-Run (after `npm run build` and `node dist/tools/kernel/install.js --prefix .jupyter-test`):
-    JUPYTER_PATH=$PWD/.jupyter-test/share/jupyter /usr/bin/python3 -m unittest -v test/kernel/test_convlab_kernel.py
+Run from this folder ("test" would otherwise resolve to Python's own test package), after
+`npm run build` and `npm run kernel:install -- --prefix .jupyter-test` in the repository root:
+    cd test/kernel && JUPYTER_PATH=../../.jupyter-test/share/jupyter /usr/bin/python3 -m unittest -v test_convlab_kernel
 test/kernel/kernel-suite.test.ts does exactly this with a temporary prefix.
 """
 import unittest
