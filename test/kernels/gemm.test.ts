@@ -1,12 +1,25 @@
 // The WebAssembly float32 gemm against the JS reference: every transpose combination, edge sizes around the
 // 2×16 tile and the 256-deep K blocks, accumulation, NaN/Inf, offset views, and the dispatch in gemm().
 import { describe, expect, test } from "vitest";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { gemm, gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../../src/kernels/gemm.js";
 import {
   gemmWasm, gemmWasmPath, getGemmThreads, setGemmThreads, TWO_THREADS_MIN_MULTIPLY_ADDS,
 } from "../../src/kernels/wasm/gemm-wasm.js";
 import { ShapeError, ValueError } from "../../src/errors.js";
+import { GemmHelperThread } from "../../src/kernels/wasm/gemm-helper-thread.js";
+
+// Node has WebAssembly; tsconfig's lib does not declare it.
+declare namespace WebAssembly {
+  class Module { constructor(bytes: Uint8Array); }
+  class Instance { constructor(module: Module, imports: object); readonly exports: object; }
+  class Memory { constructor(descriptor: object); readonly buffer: ArrayBufferLike; }
+}
+interface KernelExports {
+  scratchStart(): number;
+  workspaceBytes(rows: number): number;
+  gemmF32(...args: number[]): void;
+}
 
 /** mulberry32: a tiny seeded generator so every run tests the same numbers. */
 function generator(seed: number): () => number {
@@ -210,6 +223,38 @@ describe("gemmWasm on two threads", () => {
       expect(worst).toBeLessThan(1e-3);
     });
   }
+
+  test("the helper thread computes its chunks into shared memory (this thread waits for it to take one)", () => {
+    const M = 64, N = 16 * 20, K = 40;
+    const module = new WebAssembly.Module(readFileSync(gemmWasmPath()));
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
+    const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    const work = kernel.scratchStart(), helperWork = work + kernel.workspaceBytes(M);
+    const aAt = helperWork + kernel.workspaceBytes(M), bAt = aAt + M * K * 4, cAt = bAt + K * N * 4;
+    const heap = new Float32Array(memory.buffer);
+    const next = generator(21);
+    const A = randomIntegers(M * K, next), B = randomIntegers(K * N, next);
+    heap.set(A, aAt / 4);
+    heap.set(B, bAt / 4);
+    heap.fill(NaN, cAt / 4, cAt / 4 + M * N);
+    const helper = new GemmHelperThread(module, memory);
+    const flags = [M, N, K, 0, 0, 0];
+    const waitFlag = new Int32Array(new SharedArrayBuffer(4));
+    let ownChunks = 0;
+    helper.run([aAt, bAt, cAt, helperWork, ...flags], true, 32, 10, ([rowStart, rowEnd, colStart, colEnd]) => {
+      // Hold the first chunk until the helper has finished one, so both threads certainly take part.
+      for (let waited = 0; ownChunks === 0 && helper.helperChunks === 0 && waited < 30_000; waited += 10) {
+        Atomics.wait(waitFlag, 0, 0, 10);
+      }
+      kernel.gemmF32(aAt, bAt, cAt, work, ...flags, rowStart, rowEnd, colStart, colEnd);
+      ownChunks++;
+    });
+    expect(helper.helperChunks).toBeGreaterThan(0);
+    expect(ownChunks + helper.helperChunks).toBe(10);
+    const expected = new Float32Array(M * N);
+    gemmReference(A, B, expected, M, N, K);
+    expect(firstDifferentBits(heap.slice(cAt / 4, cAt / 4 + M * N), expected)).toBe(-1);
+  });
 
   test("setGemmThreads accepts 1 or 2 only", () => {
     expect(() => setGemmThreads(3)).toThrow("setGemmThreads: expected 1 or 2 threads, but got 3");

@@ -1,8 +1,10 @@
-// A second thread for the wasm gemm: a worker that instantiates the same module on the same shared memory
-// and computes one block of C while the calling thread computes the other.
+// A second thread for the wasm gemm: a worker that instantiates the same module on the same shared memory.
 //
-// gemm is synchronous, so the calling thread hands over the block's arguments through a small shared
-// Int32Array and blocks in Atomics.wait until the worker flags it done; no messages, no promises.
+// gemm is synchronous, so there are no messages or promises: the calling thread posts the product's arguments
+// in a small shared Int32Array, and both threads take chunks of C (strips of columns or of rows) from a shared
+// counter until none are left. If the helper is slow to wake (the machine is busy), the calling thread simply
+// takes every chunk and withdraws the offer, never waiting on a helper that has not started.
+// Each chunk is computed the same way whichever thread takes it, so the result never depends on the timing.
 // The worker's code is a string run with `eval: true`, so it works alike from src/ under vitest and from dist/.
 
 import { Worker } from "node:worker_threads";
@@ -14,22 +16,39 @@ declare namespace WebAssembly {
   class Memory {}
 }
 
-/** Slot 0 of the control array: what the worker is doing. */
-const IDLE = 0, WORK = 1, DONE = 2, FAILED = 3;
-/** gemmF32 takes 14 integer arguments; they travel in slots 1..14. */
-const ARGUMENT_COUNT = 14;
+/** Slot 0: the offer's state. IDLE → WORK (posted) → BUSY (helper took it) → DONE or FAILED → IDLE. */
+const IDLE = 0, WORK = 1, BUSY = 2, DONE = 3, FAILED = 4;
+/** Slot 1: the next chunk to take. Slots 2..4: the strip layout. Slot 5: chunks the helper has computed, ever
+ * (so tests can see it work). Slots 6..15: gemmF32's first 10 arguments. */
+const NEXT = 1, BY_COLUMNS = 2, CHUNK_SIZE = 3, CHUNK_COUNT = 4, HELPER_CHUNKS = 5, ARGUMENTS = 6;
+const ARGUMENT_COUNT = 10;
+
+/** The block [rowStart, rowEnd, colStart, colEnd] of chunk `index`; the worker runs this very function's text. */
+function chunkBlock(M: number, N: number, byColumns: number, size: number, index: number): number[] {
+  return byColumns
+    ? [0, M, index * size, Math.min(N, (index + 1) * size)]
+    : [index * size, Math.min(M, (index + 1) * size), 0, N];
+}
 
 const workerSource = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control } = workerData;
 const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const slots = new Int32Array(control);
+const chunkBlock = ${chunkBlock.toString()};
 for (;;) {
   Atomics.wait(slots, 0, ${IDLE});
-  if (Atomics.load(slots, 0) !== ${WORK}) continue;
+  if (Atomics.compareExchange(slots, 0, ${WORK}, ${BUSY}) !== ${WORK}) continue;
+  const args = Array.from(slots.subarray(${ARGUMENTS}, ${ARGUMENTS + ARGUMENT_COUNT}));
+  const [M, N] = [args[4], args[5]];
   let state = ${DONE};
   try {
-    kernel.gemmF32(...slots.subarray(1, ${1 + ARGUMENT_COUNT}));
+    for (;;) {
+      const index = Atomics.add(slots, ${NEXT}, 1);
+      if (index >= slots[${CHUNK_COUNT}]) break;
+      kernel.gemmF32(...args, ...chunkBlock(M, N, slots[${BY_COLUMNS}], slots[${CHUNK_SIZE}], index));
+      Atomics.add(slots, ${HELPER_CHUNKS}, 1);
+    }
   } catch {
     state = ${FAILED};
   }
@@ -39,7 +58,7 @@ for (;;) {
 `;
 
 export class GemmHelperThread {
-  private readonly slots = new Int32Array(new SharedArrayBuffer(4 * (1 + ARGUMENT_COUNT)));
+  private readonly slots = new Int32Array(new SharedArrayBuffer(4 * (ARGUMENTS + ARGUMENT_COUNT)));
   private readonly worker: Worker;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
@@ -51,16 +70,39 @@ export class GemmHelperThread {
     this.worker.unref();
   }
 
-  /** Starts gemmF32(...kernelArguments) on the worker and returns at once. */
-  start(kernelArguments: number[]): void {
-    this.slots.set(kernelArguments, 1);
+  /**
+   * Runs gemmF32 over every chunk of C on this thread (through `compute`) and on the helper, which calls
+   * gemmF32(...helperArguments, ...block): gemmF32's first 10 arguments, with the helper's own workspace.
+   */
+  run(
+    helperArguments: number[], byColumns: boolean, chunkSize: number, chunkCount: number,
+    compute: (block: number[]) => void,
+  ): void {
+    const [M, N] = [helperArguments[4], helperArguments[5]];
+    this.slots.set([0, byColumns ? 1 : 0, chunkSize, chunkCount], NEXT);
+    this.slots.set(helperArguments, ARGUMENTS);
     Atomics.store(this.slots, 0, WORK);
     Atomics.notify(this.slots, 0);
+    try {
+      for (;;) {
+        const index = Atomics.add(this.slots, NEXT, 1);
+        if (index >= chunkCount) break;
+        compute(chunkBlock(M, N, byColumns ? 1 : 0, chunkSize, index));
+      }
+    } finally {
+      this.withdraw();
+    }
   }
 
-  /** Blocks until the block started by `start` is written to memory. */
-  finish(): void {
-    while (Atomics.load(this.slots, 0) === WORK) Atomics.wait(this.slots, 0, WORK);
+  /** How many chunks the helper has computed since it started. */
+  get helperChunks(): number {
+    return Atomics.load(this.slots, HELPER_CHUNKS);
+  }
+
+  /** Takes back an offer the helper never picked up, or waits for the helper to finish its last chunk. */
+  private withdraw(): void {
+    if (Atomics.compareExchange(this.slots, 0, WORK, IDLE) === WORK) return;
+    while (Atomics.load(this.slots, 0) === BUSY) Atomics.wait(this.slots, 0, BUSY);
     const state = Atomics.load(this.slots, 0);
     Atomics.store(this.slots, 0, IDLE);
     if (state === FAILED) throw new ConvlabError("gemm: the WebAssembly kernel failed on the helper thread");

@@ -6,9 +6,9 @@
 // The module is loaded synchronously on the first call (gemm is synchronous). A missing .wasm throws an error
 // that says to run the build: there is no silent fallback to the slow kernel that would hide a broken build.
 //
-// After setGemmThreads(2), large products are split between this thread and a helper thread
-// (gemm-helper-thread.ts) sharing the module's memory. The split falls on a tile edge, and each element of C
-// is summed in the same order whichever thread computes it, so one thread and two give the same bits.
+// After setGemmThreads(2), large products are cut into strips that this thread and a helper thread
+// (gemm-helper-thread.ts) sharing the module's memory take in turn. Strips start on tile edges, and each element
+// of C is summed in the same order whichever thread computes it, so one thread and two give the same bits.
 // One thread is the default: on this 2-core machine, shared with other work, the helper was slower
 // (bench/gemm.ts); on an idle machine PEERS.md measured 1.9×.
 
@@ -148,20 +148,15 @@ export function gemmWasm(
   copyIn(B, K * N, bAt);
   // Without accumulation the kernel writes every element of C, so its old contents need not be copied in.
   if (accumulate) copyIn(C, M * N, cAt);
-  const shared = [aAt, bAt, cAt] as const;
   const flags = [M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0] as const;
-  const split = threadCount === 2 && M * N * K >= TWO_THREADS_MIN_MULTIPLY_ADDS ? splitPoint(M, N) : null;
-  if (split === null) {
-    exports.gemmF32(...shared, work, ...flags, 0, M, 0, N);
+  const chunks = threadCount === 2 && M * N * K >= TWO_THREADS_MIN_MULTIPLY_ADDS ? chunking(M, N) : null;
+  if (chunks === null) {
+    exports.gemmF32(aAt, bAt, cAt, work, ...flags, 0, M, 0, N);
   } else {
-    const helper = startHelper();
-    const [mine, theirs] = split;
-    helper.start([...shared, helperWork, ...flags, ...theirs]);
-    try {
-      exports.gemmF32(...shared, work, ...flags, ...mine);
-    } finally {
-      helper.finish();
-    }
+    startHelper().run([aAt, bAt, cAt, helperWork, ...flags], chunks.byColumns, chunks.size, chunks.count,
+      ([rowStart, rowEnd, colStart, colEnd]) => {
+        exports.gemmF32(aAt, bAt, cAt, work, ...flags, rowStart, rowEnd, colStart, colEnd);
+      });
   }
   C.set(heap.subarray(cAt / 4, cAt / 4 + M * N));
 }
@@ -173,20 +168,22 @@ function startHelper(): GemmHelperThread {
   return loaded.helper;
 }
 
-type Block = [rowStart: number, rowEnd: number, colStart: number, colEnd: number];
+/** Strips of C the two threads take turns at. */
+interface Chunking { byColumns: boolean; size: number; count: number }
+
+/** Up to this many strips: enough for the threads to even out, few enough that re-packing per strip stays cheap. */
+const MAX_CHUNKS = 8;
 
 /**
- * Halves C into two blocks on a tile edge (an even row, or a multiple of 16 columns), across the longer side:
- * each thread packs only its share of that side's operand. Null when C is a single tile wide and tall.
+ * Cuts C into strips across its longer side, on tile edges (multiples of 16 columns, or of 2 rows), so each
+ * thread packs only its strips' share of that side's operand. Null when C is a single strip.
  */
-function splitPoint(M: number, N: number): [Block, Block] | null {
-  if (N >= M && N > 16) {
-    const middle = Math.ceil(N / 32) * 16;
-    return [[0, M, 0, middle], [0, M, middle, N]];
-  }
-  if (M > 2) {
-    const middle = Math.ceil(M / 4) * 2;
-    return [[0, middle, 0, N], [middle, M, 0, N]];
-  }
-  return null;
+function chunking(M: number, N: number): Chunking | null {
+  const byColumns = N >= M;
+  const tile = byColumns ? 16 : 2;
+  const length = byColumns ? N : M;
+  const tiles = Math.ceil(length / tile);
+  if (tiles < 2) return null;
+  const size = Math.ceil(tiles / MAX_CHUNKS) * tile;
+  return { byColumns, size, count: Math.ceil(length / size) };
 }
