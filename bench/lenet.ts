@@ -13,8 +13,8 @@ import { runWorker, torchUnavailableReason } from "./spawn.js";
 import { soak } from "./soak.js";
 import { BATCH_SIZE, FRAMEWORKS, LEARNING_RATE, type Framework, type WorkerResult, type WorkerSpec } from "./workload.js";
 
-/** TF.js's cpu backend trains ≈16 examples/s, so it gets two batches in the first round, not the full workload. */
-const TFJS_CPU_LIMITS = { warmupBatches: 0, trainBatches: 2, evalBatches: 4, convRepeats: 3 };
+/** TF.js's cpu backend trains ≈16 examples/s, so it gets one batch in the first round, not the full workload. */
+const TFJS_CPU_LIMITS = { warmupBatches: 0, trainBatches: 1, evalBatches: 2, convRepeats: 3 };
 
 function machine(): Record<string, unknown> {
   let commit = "unknown";
@@ -76,7 +76,7 @@ function bench(options: BenchOptions): void {
     : { framework: f, status: "skipped", reason: skipped.get(f), rounds: [] }));
   const ratioByPeer = ratios(summaries);
   const targetList = targets(ratioByPeer);
-  console.log(`\n${formatTable(summaries, ratioByPeer)}\n\nissue 6 targets (convlab/peer, medians):\n${formatTargets(targetList)}`);
+  console.log(`\n${formatTable(summaries, ratioByPeer)}\n\nissue 6 targets (convlab/peer, median of per-round ratios):\n${formatTargets(targetList)}`);
   if (options.mode === "short") console.log("(--short: a check that the bench runs, not a measurement)");
   writeJson(options.out, {
     ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg(),

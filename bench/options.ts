@@ -31,7 +31,7 @@ and writes JSON.
   --warmup N            untimed training batches first (default 3)
   --eval-batches N|all  timed test batches (default all: the whole test set)
   --threads N           compute threads for convlab and PyTorch (default 1; TF.js runs on 1)
-  --with-tfjs-cpu       include TF.js's pure-JS cpu backend in --short (≈16 train examples/s: 2 batches only)
+  --with-tfjs-cpu       include TF.js's pure-JS cpu backend in --short (≈16 train examples/s: 1 batch only)
   --no-tfjs-cpu, --no-tfjs-wasm, --no-torch   leave a framework out
   --seed N              weight initialisation seed (default 0)
   --out PATH            JSON output (default artifacts/bench/bench.json; soak: artifacts/bench/soak.json)

@@ -33,14 +33,21 @@ export function summarise(framework: Framework, rounds: WorkerResult[]): Framewo
 
 export interface Ratio { train: number; eval: number }
 
-/** convlab's median examples/s divided by each measured peer's. */
+/**
+ * convlab/peer for each measured peer: the median over rounds of convlab's examples/s divided by the peer's in
+ * the same round (measured back to back, so a busy spell on the machine falls on both sides of each ratio).
+ */
 export function ratios(summaries: FrameworkSummary[]): Partial<Record<Framework, Ratio>> {
   const convlab = summaries.find((s) => s.framework === "convlab" && s.status === "measured");
   const result: Partial<Record<Framework, Ratio>> = {};
   if (!convlab) return result;
   for (const s of summaries) {
     if (s.framework === "convlab" || s.status !== "measured") continue;
-    result[s.framework] = { train: convlab.trainExamplesPerSec! / s.trainExamplesPerSec!, eval: convlab.evalExamplesPerSec! / s.evalExamplesPerSec! };
+    const paired = s.rounds.map((peer, round) => ({ peer, convlab: convlab.rounds[round] })).filter((p) => p.convlab);
+    result[s.framework] = {
+      train: median(paired.map((p) => p.convlab.trainExamplesPerSec / p.peer.trainExamplesPerSec)),
+      eval: median(paired.map((p) => p.convlab.evalExamplesPerSec / p.peer.evalExamplesPerSec)),
+    };
   }
   return result;
 }

@@ -61,10 +61,10 @@ export function soak(epochs: number, seed: number, maxBatches: number | undefine
           peakRssBytes: process.resourceUsage().maxRSS * 1024,
         };
         records.push(record);
-        const mib = (b: number): string => `${Math.round(b / 2 ** 20)} MiB`;
+        const mb = (b: number): string => `${(b / 1e6).toFixed(0)} MB`;
         log(`epoch ${m.epoch}: loss ${m.trainLoss.toFixed(3)}, train acc ${m.trainAcc.toFixed(3)}, test acc ${m.testAcc.toFixed(3)}, `
-          + `${Math.round(m.examplesPerSec)} ex/s; RSS ${mib(record.rssBytes)} (peak ${mib(record.peakRssBytes)}), `
-          + `heap ${mib(record.heapUsedBytes)}, external ${mib(record.externalBytes)}`);
+          + `${Math.round(m.examplesPerSec)} ex/s; RSS ${mb(record.rssBytes)} (peak ${mb(record.peakRssBytes)}), `
+          + `heap ${mb(record.heapUsedBytes)}, external ${mb(record.externalBytes)}`);
       },
     });
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;

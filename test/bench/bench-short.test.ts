@@ -70,6 +70,7 @@ describe("npm run bench -- --short", () => {
   it("gives convlab/peer ratios for each measured peer and the three targets of issue 6", () => {
     const convlab = byName("convlab");
     for (const peer of expected.filter((n) => n !== "convlab")) {
+      // One round: the paired median is that round's ratio.
       expect(report.ratios[peer].train).toBeCloseTo(convlab.trainExamplesPerSec! / byName(peer).trainExamplesPerSec!, 10);
       expect(report.ratios[peer].eval).toBeCloseTo(convlab.evalExamplesPerSec! / byName(peer).evalExamplesPerSec!, 10);
     }
