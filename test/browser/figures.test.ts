@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { figureHtml, plotlyLoaderHtml, renderSvg, show } from "../../src/viz/index.js";
+import { readFileSync } from "node:fs";
+import { figureHtml, plotlyLoaderHtml, renderSvg, saveFigure, show } from "../../src/viz/index.js";
 import { galleryFigures } from "../../tools/viz/gallery.js";
 import { installDisplayApi, KERNEL_API_KEY } from "../../tools/kernel/display-api.js";
 import { BROWSER_WORK, inkedPixels, launchChromium, NO_CHROMIUM, SCREENSHOTS, watchedPage } from "./chromium.js";
@@ -98,6 +99,18 @@ describe.skipIf(NO_CHROMIUM)("figures in headless Chromium", () => {
     expect(await page.locator(".main-svg").count()).toBe(0);
     void inked;
     await page.screenshot({ path: join(SCREENSHOTS, "viz-scripts-off.png"), fullPage: true });
+  });
+
+  it("saveFigure(fig, \"x.png\") rasterises the static SVG in Chromium at 2x: right size, not blank", async () => {
+    const fig = figures.correlation;
+    const path = await saveFigure(fig, join(BROWSER_WORK, "saved", "correlation.png"));
+    const png = readFileSync(path);
+    expect(png.subarray(1, 4).toString("ascii")).toBe("PNG");
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([2 * fig.layout.width, 2 * fig.layout.height]);
+    const { page } = await watchedPage(browser);
+    await page.goto(writePage("saved-png.html", `<img src="data:image/png;base64,${png.toString("base64")}">`));
+    const [inked] = await inkedPixels(page, "img");
+    expect(inked).toBeGreaterThan(fig.layout.width * fig.layout.height * 4 * 0.05); // cells, text and outlines
   });
 
   it("a figure whose script runs before plotly.js arrives draws when the library loads", async () => {

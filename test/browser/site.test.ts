@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLesson } from "../../tools/lessons/parse.js";
 import { runLesson, WorkerPool } from "../../tools/lessons/runner.js";
 import { renderLessonPage } from "../../tools/lessons/site.js";
-import { BROWSER_WORK, launchChromium, NO_CHROMIUM, REPO_ROOT, SCREENSHOTS, watchedPage } from "./chromium.js";
+import { BROWSER_WORK, inkedPixels, launchChromium, NO_CHROMIUM, REPO_ROOT, SCREENSHOTS, watchedPage } from "./chromium.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "viz-demo.md");
 
@@ -32,19 +32,20 @@ describe.skipIf(NO_CHROMIUM)("course site page with figures", () => {
     writeFileSync(path, renderLessonPage(lesson, results));
     const { page, errors, external } = await watchedPage(browser);
     await page.goto(pathToFileURL(path).href);
-    const frames = page.locator("iframe.viz");
-    expect(await frames.count()).toBe(4);
-    // Inside each sandboxed iframe: plotly.js's SVG when the library is there, else our static SVG image.
-    const drawn: string[] = [];
+    // The site shows each figure as our static SVG (<img class="figure">) or as the plotly HTML in a sandboxed
+    // iframe; either way every figure must have drawn something.
+    const images = await inkedPixels(page, "img.figure");
+    const drawn: string[] = images.map((inked) => (inked > 1000 ? "static" : "nothing"));
     for (const frame of page.frames().slice(1)) {
       await frame.waitForLoadState();
       const plots = await frame.locator(".main-svg").count();
-      const image = await frame.locator(".convlab-figure img").evaluateAll((images) =>
-        (images as HTMLImageElement[]).map((img) => img.complete && img.naturalWidth > 0));
+      const image = await frame.locator(".convlab-figure img").evaluateAll((found) =>
+        (found as HTMLImageElement[]).map((img) => img.complete && img.naturalWidth > 0));
       drawn.push(plots > 0 ? "plotly" : image[0] ? "static" : "nothing");
     }
     expect(drawn).toHaveLength(4);
     expect(drawn).not.toContain("nothing");
+    expect(readFileSync(path, "utf8")).not.toContain("offline copy shipped with the package"); // the loader draws nothing
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, "viz-site-page.png"), fullPage: true });
