@@ -62,6 +62,9 @@ describe.skipIf(NO_CHROMIUM)("figures in headless Chromium", () => {
       if (hasHeatmap) expect(figure.heatmapImages, `${names[i]}: heatmap drawn`).toBeGreaterThan(0);
     }
     expect(perFigure[names.indexOf("curves")].lines).toBe(3);
+    // Escaped markup in a title reaches the reader as the characters typed, in plotly.js's drawing too.
+    const titles = await page.$$eval(".convlab-figure .gtitle", (found) => found.map((t) => t.textContent));
+    expect(titles).toContain("Values with NaN and ±Inf <b>escaped</b>");
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, "viz-show-outputs.png"), fullPage: true });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { inflateSync, crc32 } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { arange } from "../../src/index.js";
-import { heatmap, liveFigure, mimeBundle, renderSvg, saveFigure, show, trainingCurves } from "../../src/viz/index.js";
+import { figureHtml, heatmap, liveFigure, mimeBundle, renderSvg, saveFigure, show, trainingCurves } from "../../src/viz/index.js";
 import { encodePng } from "../../src/viz/svg/png.js";
 import { installDisplayApi, KERNEL_API_KEY } from "../../tools/kernel/display-api.js";
 
@@ -72,6 +72,24 @@ describe("show() in a kernel", () => {
     expect(published.slice(2).map(displayIdOf)).toEqual([id, id]);
     expect(data(published[3])["text/plain"]).toContain("train loss: 2 points, last 1");
     expect(live.figure!.data).toHaveLength(3);
+  });
+});
+
+describe("figure HTML", () => {
+  it("JSON in the script cannot end it: every < is written as \\u003c", () => {
+    const html = figureHtml({ data: [], layout: { width: 10, height: 10, margin: { l: 0, r: 0, t: 0, b: 0 }, title: { text: "</script>" } } }, "<svg/>");
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    expect(html).toContain('"text":"\\u003c/script>"');
+  });
+
+  it("a title that tries to close the script is inert: one script element, markup escaped in alt text and JSON", () => {
+    const published = kernelRecorder();
+    show(heatmap([[1]], { title: "</script><script>alert(1)</script>" }));
+    const html = data(published[1])["text/html"];
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    expect(html).toContain('alt="&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(html).toContain('"text":"&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"'); // inside the figure JSON
   });
 });
 
