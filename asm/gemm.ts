@@ -8,6 +8,7 @@
 // while every pair of A rows streams past it. Packing also turns both transposed layouts into the same one.
 // The micro-kernel keeps a 2×16 tile of C in 8 f32x4 accumulators: with 2 splatted A values and the
 // B vectors that is ~14 live registers, the most V8 keeps in xmm registers without spilling.
+// A·Bᵀ with a deep K (weight gradients) skips packing altogether: see gemm-dot.ts.
 
 import { dotProducts } from "./gemm-dot";
 
