@@ -5,6 +5,7 @@ import { conv2dInfo, type Conv2dInfo, type Conv2dOptions, type PaddingMode } fro
 import { padSourceIndex } from "../calc/pad-info.js";
 import { DTypeError } from "../errors.js";
 import { gemm } from "../kernels/gemm.js";
+import { conv2dBackwardWasm, conv2dForwardWasm, convWasmFits } from "../kernels/wasm/conv-wasm.js";
 import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { pad } from "./pad.js";
@@ -24,15 +25,29 @@ function checkDtypes(input: Tensor, weight: Tensor, bias: Tensor | null, op: str
  * input [N, C_in, H, W] (or unbatched [C_in, H, W]), weight [C_out, C_in / groups, kH, kW], bias [C_out].
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  return conv2dWith("fast", input, weight, bias, options);
+}
+
+/**
+ * Which kernels convolve: "fast" runs float32 in the WebAssembly module (src/kernels/wasm/conv-wasm.ts),
+ * "readable" always runs the JS im2col / gemm / col2im below. Both give the same result (tests compare them);
+ * float64 always takes the readable path.
+ */
+export type ConvKernels = "fast" | "readable";
+
+/** conv2d with a choice of kernels, for the tests that hold the fast kernels to the readable ones. */
+export function conv2dWith(kernels: ConvKernels, input: Tensor, weight: Tensor, bias: Tensor | null = null,
+  options: Conv2dOptions = {}): Tensor {
   checkDtypes(input, weight, bias, "conv2d");
   const info = conv2dInfo(input.shape, weight.shape, options, bias?.shape ?? null);
   const padded = info.padTop + info.padBottom + info.padLeft + info.padRight > 0;
-  if (info.paddingMode === "zeros" || !padded) return convolve(input, weight, bias, info);
+  if (info.paddingMode === "zeros" || !padded) return convolve(input, weight, bias, info, kernels);
   // Reflect / replicate / circular: pad explicitly (with its own backward), then convolve without padding.
   const mode = info.paddingMode as Exclude<PaddingMode, "zeros">; // F.pad's mode of the same name
   const paddedInput = pad(input, [info.padLeft, info.padRight, info.padTop, info.padBottom], mode);
   const { stride, dilation, groups } = options;
-  return convolve(paddedInput, weight, bias, conv2dInfo(paddedInput.shape, weight.shape, { stride, dilation, groups }, bias?.shape ?? null));
+  return convolve(paddedInput, weight, bias,
+    conv2dInfo(paddedInput.shape, weight.shape, { stride, dilation, groups }, bias?.shape ?? null), kernels);
 }
 
 /** Most column-matrix elements conv2d holds at once (32 MiB of float32); larger batches go in chunks. */
@@ -45,7 +60,10 @@ const COLUMNS_BUDGET = 1 << 23;
  * When the whole batch is one chunk (LeNet's batches of 256 are), backward reuses the forward's columns;
  * otherwise it recomputes each chunk's columns, so memory stays bounded for any batch.
  */
-function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv2dInfo): Tensor {
+function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv2dInfo, kernels: ConvKernels): Tensor {
+  if (kernels === "fast" && input.data instanceof Float32Array && convWasmFits(info)) {
+    return convolveWasm(input, weight, bias, info);
+  }
   const N = info.batchSize, groups = info.groups, outChannels = info.outChannels;
   const positions = info.outHeight * info.outWidth; // L
   const rows = columnRows(info); // C_in·kH·kW
@@ -119,22 +137,45 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv
         for (let n = 0; n < count; n++) col2im(gradColumns, n * positions, info, gx, (first + n) * imageSize, width);
       }
     }
-    let gradBias: Tensor | null = null;
-    if (bias !== null && bias.requiresGrad) { // dB[o] = sum of dY over batch and positions
-      const gb = allocate(dtype, outChannels) as FloatStorage;
-      for (let n = 0; n < N; n++) {
-        for (let o = 0; o < outChannels; o++) {
-          const start = (n * outChannels + o) * positions;
-          let total = 0;
-          for (let l = 0; l < positions; l++) total += gy[start + l];
-          gb[o] += total;
-        }
-      }
-      gradBias = new Tensor(gb, bias.shape);
-    }
+    const gradBias = bias !== null && bias.requiresGrad ? new Tensor(biasGradient(gy, info), bias.shape) : null;
     const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
     return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gradBias];
   });
+}
+
+/**
+ * The same convolution with every step (unfold, products, reorder, bias; and backward) inside the WebAssembly
+ * module: the column matrices never become JS arrays, and backward recomputes them rather than keep them.
+ */
+function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv2dInfo): Tensor {
+  const x = input.data as Float32Array, w = weight.data as Float32Array;
+  const out = new Float32Array(info.batchSize * info.outChannels * info.outHeight * info.outWidth);
+  conv2dForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
+  const inputs = bias === null ? [input, weight] : [input, weight, bias];
+  return record(new Tensor(out, info.outputShape), "ConvolutionBackward", inputs, (gradOutput) => {
+    const gy = gradOutput.data as Float32Array;
+    const gw = weight.requiresGrad ? new Float32Array(weight.size) : null;
+    const gx = input.requiresGrad ? new Float32Array(input.size) : null;
+    conv2dBackwardWasm(x, w, gy, info, gx, gw);
+    const gradBias = bias !== null && bias.requiresGrad ? new Tensor(biasGradient(gy, info), bias.shape) : null;
+    const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
+    return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gradBias];
+  });
+}
+
+/** dB[o] = the sum of dY over the batch and every position of channel o. */
+function biasGradient(gy: FloatStorage, info: Conv2dInfo): FloatStorage {
+  const outChannels = info.outChannels, positions = info.outHeight * info.outWidth;
+  const gb = allocate(gy instanceof Float32Array ? "float32" : "float64", outChannels) as FloatStorage;
+  for (let n = 0; n < info.batchSize; n++) {
+    for (let o = 0; o < outChannels; o++) {
+      const start = (n * outChannels + o) * positions;
+      let total = 0;
+      for (let l = 0; l < positions; l++) total += gy[start + l];
+      gb[o] += total;
+    }
+  }
+  return gb;
 }
 
 /**

@@ -1,0 +1,206 @@
+// AssemblyScript source of the float32 convolution kernels (WebAssembly SIMD), compiled by `npm run build:wasm`
+// into dist/wasm/conv.wasm. The module also carries the gemm (asm/gemm.ts, re-exported), so a whole
+// conv2d — unfold, one product per group, reorder and bias — runs inside one memory, and JavaScript copies only
+// the input in and the output out (src/kernels/wasm/conv-wasm.ts). Readable references: im2col / col2im in
+// src/ops/unfold.ts and the sigmoid in src/ops/activation.ts; test/kernels/conv-wasm.test.ts holds these to them.
+// Offsets are bytes into memory; this file never allocates.
+
+export { gemmF32, scratchStart, workspaceBytes } from "./gemm";
+
+/** The output positions [first, end) whose tap at `offset` (+ o·stride) lands inside [0, size); as unfold.ts. */
+@inline
+function insideFirst(offset: i32, stride: i32, outSize: i32): i32 {
+  const first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  return min(first, outSize);
+}
+@inline
+function insideEnd(offset: i32, stride: i32, size: i32, outSize: i32, first: i32): i32 {
+  const end = size - 1 - offset < 0 ? 0 : min(outSize, (size - 1 - offset) / stride + 1);
+  return max(end, first);
+}
+
+// memory.copy / memory.fill cost a call each in V8 (on shared memory); im2col's runs are a few dozen floats,
+// so plain vector loops are several times faster.
+@inline
+function copy(dst: usize, src: usize, floats: i32): void {
+  let k = 0;
+  for (; k + 4 <= floats; k += 4) v128.store(dst + <usize>k * 4, v128.load(src + <usize>k * 4));
+  for (; k < floats; k++) store<f32>(dst + <usize>k * 4, load<f32>(src + <usize>k * 4));
+}
+@inline
+function zero(dst: usize, floats: i32): void {
+  let k = 0;
+  for (; k + 4 <= floats; k += 4) v128.store(dst + <usize>k * 4, i32x4.splat(0));
+  for (; k < floats; k++) store<f32>(dst + <usize>k * 4, 0);
+}
+
+/**
+ * im2col of `count` C×H×W images stored one after another at `images`, into column matrices side by side:
+ * row (c·kH + i)·kW + j, column n·outH·outW + oh·outW + ow, rows count·outH·outW floats apart.
+ * Taps outside the image (zero padding) read 0. Same layout as im2col in src/ops/unfold.ts.
+ */
+export function im2colF32(
+  images: usize, columns: usize, count: i32, C: i32, H: i32, W: i32,
+  kH: i32, kW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
+  padTop: i32, padLeft: i32, outH: i32, outW: i32,
+): void {
+  const positions = outH * outW;
+  const rowStride = <usize>count * <usize>positions * 4;
+  for (let n = 0; n < count; n++) {
+    let row = columns + <usize>n * <usize>positions * 4;
+    for (let c = 0; c < C; c++) {
+      const plane = images + (<usize>(n * C + c) * <usize>H * <usize>W) * 4;
+      for (let i = 0; i < kH; i++) {
+        const rowOffset = i * dilationH - padTop;
+        const ohFirst = insideFirst(rowOffset, strideH, outH);
+        const ohEnd = insideEnd(rowOffset, strideH, H, outH, ohFirst);
+        for (let j = 0; j < kW; j++, row += rowStride) {
+          const colOffset = j * dilationW - padLeft;
+          const owFirst = insideFirst(colOffset, strideW, outW);
+          const owEnd = insideEnd(colOffset, strideW, W, outW, owFirst);
+          zero(row, ohFirst * outW);
+          for (let oh = ohFirst; oh < ohEnd; oh++) {
+            const dst = row + <usize>(oh * outW) * 4;
+            const src = plane + <usize>((oh * strideH + rowOffset) * W + colOffset) * 4;
+            zero(dst, owFirst);
+            if (strideW == 1) {
+              copy(dst + <usize>owFirst * 4, src + <usize>owFirst * 4, owEnd - owFirst);
+            } else {
+              for (let ow = owFirst; ow < owEnd; ow++) {
+                store<f32>(dst + <usize>ow * 4, load<f32>(src + <usize>(ow * strideW) * 4));
+              }
+            }
+            zero(dst + <usize>owEnd * 4, outW - owEnd);
+          }
+          zero(row + <usize>(ohEnd * outW) * 4, (outH - ohEnd) * outW);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of im2colF32: adds every column entry onto the pixel it was read from (padding entries are
+ * dropped), for `count` images whose columns sit side by side. The images must be zeroed (or hold a sum
+ * to add to) beforehand. With stride 1, four neighbouring pixels are added at once.
+ */
+export function col2imF32(
+  columns: usize, images: usize, count: i32, C: i32, H: i32, W: i32,
+  kH: i32, kW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
+  padTop: i32, padLeft: i32, outH: i32, outW: i32,
+): void {
+  const positions = outH * outW;
+  const rowStride = <usize>count * <usize>positions * 4;
+  for (let n = 0; n < count; n++) {
+    let row = columns + <usize>n * <usize>positions * 4;
+    for (let c = 0; c < C; c++) {
+      const plane = images + (<usize>(n * C + c) * <usize>H * <usize>W) * 4;
+      for (let i = 0; i < kH; i++) {
+        const rowOffset = i * dilationH - padTop;
+        const ohFirst = insideFirst(rowOffset, strideH, outH);
+        const ohEnd = insideEnd(rowOffset, strideH, H, outH, ohFirst);
+        for (let j = 0; j < kW; j++, row += rowStride) {
+          const colOffset = j * dilationW - padLeft;
+          const owFirst = insideFirst(colOffset, strideW, outW);
+          const owEnd = insideEnd(colOffset, strideW, W, outW, owFirst);
+          for (let oh = ohFirst; oh < ohEnd; oh++) {
+            const src = row + <usize>(oh * outW) * 4;
+            const dst = plane + <usize>((oh * strideH + rowOffset) * W + colOffset) * 4;
+            let ow = owFirst;
+            if (strideW == 1) {
+              for (; ow + 4 <= owEnd; ow += 4) {
+                const at = dst + <usize>ow * 4;
+                v128.store(at, f32x4.add(v128.load(at), v128.load(src + <usize>ow * 4)));
+              }
+            }
+            for (; ow < owEnd; ow++) {
+              const at = dst + <usize>(ow * strideW) * 4;
+              store<f32>(at, load<f32>(at) + load<f32>(src + <usize>ow * 4));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * From the gemm layout [C_out, count·L] to the tensor layout [count, C_out, L], adding bias[o] when
+ * `bias` is non-zero (an offset); `toTensor` false goes the other way (no bias), for the output gradient.
+ */
+export function reorderF32(gemmLayout: usize, tensorLayout: usize, bias: usize, count: i32, outChannels: i32,
+  positions: i32, toTensor: bool): void {
+  const bytes = <usize>positions * 4;
+  for (let o = 0; o < outChannels; o++) {
+    const b = bias != 0 ? load<f32>(bias + <usize>o * 4) : <f32>0;
+    for (let n = 0; n < count; n++) {
+      const g = gemmLayout + (<usize>o * <usize>count + <usize>n) * bytes;
+      const t = tensorLayout + (<usize>n * <usize>outChannels + <usize>o) * bytes;
+      if (!toTensor) {
+        copy(g, t, positions);
+      } else if (bias == 0) {
+        copy(t, g, positions);
+      } else {
+        const splat = f32x4.splat(b);
+        let l = 0;
+        for (; l + 4 <= positions; l += 4) {
+          v128.store(t + <usize>l * 4, f32x4.add(v128.load(g + <usize>l * 4), splat));
+        }
+        for (; l < positions; l++) store<f32>(t + <usize>l * 4, load<f32>(g + <usize>l * 4) + b);
+      }
+    }
+  }
+}
+
+// exp on f32x4 after Cephes' expf: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for an exact r),
+// e^r by a degree-6 polynomial (≈1 ulp), then 2^n built in the exponent bits. Only called with x ≤ 0.
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HIGH: f32 = 0.693359375;
+const LN2_LOW: f32 = -2.12194440e-4;
+
+@inline
+function expNonPositive(x: v128): v128 {
+  // Below -103.97 e^x is under float32's smallest subnormal; clamping keeps 2^n buildable.
+  x = f32x4.max(x, f32x4.splat(-104.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HIGH)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LOW)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const r2 = f32x4.mul(r, r);
+  const er = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1.0));
+  // 2^n for n in [-150, 0] as two factors 2^h · 2^(n-h), each a normal float.
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const half = i32x4.shr_s(ni, 1);
+  const scale1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
+  const scale2 = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
+  return f32x4.mul(f32x4.mul(er, scale1), scale2);
+}
+
+/**
+ * y = 1 / (1 + e^-x) for n floats. With e = e^-|x| ≤ 1 (no overflow anywhere), y = 1/(1+e) for x ≥ 0 and
+ * e/(1+e) for x < 0, so tiny outputs keep their relative accuracy. NaN stays NaN.
+ */
+export function sigmoidF32(x: usize, y: usize, n: i32): void {
+  const one = f32x4.splat(1.0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + <usize>i * 4);
+    const e = expNonPositive(f32x4.neg(f32x4.abs(v)));
+    const denominator = f32x4.add(one, e);
+    const positive = f32x4.div(one, denominator), negative = f32x4.div(e, denominator);
+    const result = v128.bitselect(negative, positive, f32x4.lt(v, f32x4.splat(0)));
+    // The clamp inside exp turns NaN into -104; put NaN back.
+    v128.store(y + <usize>i * 4, v128.bitselect(v, result, f32x4.ne(v, v)));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(x + <usize>i * 4);
+    const e = f32x4.extract_lane(expNonPositive(f32x4.splat(-abs<f32>(v))), 0);
+    const result = v < 0 ? e / (1 + e) : 1 / (1 + e);
+    store<f32>(y + <usize>i * 4, v != v ? v : result);
+  }
+}

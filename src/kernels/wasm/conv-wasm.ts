@@ -1,0 +1,208 @@
+// float32 conv2d (zero padding) and sigmoid run inside one WebAssembly module, asm/conv.ts, compiled by
+// `npm run build` (script build:wasm) into dist/wasm/conv.wasm. The module carries its own copy of the gemm
+// (asm/gemm.ts), so unfold, the products, the reorder and the bias all happen in its memory: JavaScript copies
+// the input and weights in and the result out, and no column matrix ever crosses into a JS array.
+//
+// The steps and their order are those of the readable path in src/ops/conv.ts (JS im2col/col2im around
+// gemm(), whose float32 products run in the same gemm kernel), so both give the same bits;
+// test/kernels/conv-wasm.test.ts checks that on random shapes and options.
+// One thread: the memory is private to this module and every call is synchronous.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Conv2dInfo } from "../../calc/conv-info.js";
+import { ConvlabError } from "../../errors.js";
+
+// tsconfig's lib (ES2022) and @types/node 20 carry no WebAssembly types, so declare the part used here.
+declare namespace WebAssembly {
+  class Module { constructor(bytes: Uint8Array); }
+  class Instance { constructor(module: Module, imports: object); readonly exports: object; }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum: number; shared: boolean });
+    readonly buffer: ArrayBufferLike;
+    grow(pages: number): number;
+  }
+}
+
+/** The im2col / col2im geometry arguments, in asm/conv.ts's order after (source, target, count). */
+type Geometry = [C: number, H: number, W: number, kH: number, kW: number, strideH: number, strideW: number,
+  dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number];
+
+/** What asm/conv.ts exports; offsets are bytes into memory. */
+interface ConvExports {
+  scratchStart(): number;
+  workspaceBytes(rows: number): number;
+  gemmF32(a: number, b: number, c: number, work: number, M: number, N: number, K: number,
+    transA: number, transB: number, accumulate: number,
+    rowStart: number, rowEnd: number, colStart: number, colEnd: number): void;
+  im2colF32(images: number, columns: number, count: number, ...geometry: Geometry): void;
+  col2imF32(columns: number, images: number, count: number, ...geometry: Geometry): void;
+  reorderF32(gemmLayout: number, tensorLayout: number, bias: number, count: number, outChannels: number,
+    positions: number, toTensor: number): void;
+  sigmoidF32(x: number, y: number, n: number): void;
+}
+
+const PAGE_BYTES = 65536;
+/** Must equal --maximumMemory in the build:wasm script (pages of 64 KiB): 2 GiB. */
+const MAXIMUM_PAGES = 32768;
+/** Most bytes one call lays out in memory; larger work goes to the readable path. */
+const MAX_CALL_BYTES = 1.5 * 2 ** 30;
+const ALIGN_BYTES = 64;
+/** Most column-matrix elements one chunk of images unfolds at once (32 MiB), as the readable path. */
+export const CONV_COLUMNS_BUDGET = 1 << 23;
+
+let loaded: { exports: ConvExports; memory: WebAssembly.Memory } | null = null;
+let heap: Float32Array = new Float32Array(0);
+
+/** Path of the compiled kernels: dist/wasm/conv.wasm under the nearest directory holding a package.json. */
+function convWasmPath(): string {
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return join(dir, "dist", "wasm", "conv.wasm");
+    if (dirname(dir) === dir) throw new ConvlabError(`conv2d: no package.json above ${start}; cannot locate dist/wasm/conv.wasm`);
+  }
+}
+
+function kernels(): ConvExports {
+  if (loaded) return loaded.exports;
+  const path = convWasmPath();
+  // No silent fallback to the slow path: a missing module means a broken build, and should say so.
+  if (!existsSync(path)) {
+    throw new ConvlabError(`conv2d: the WebAssembly kernels ${path} are missing; run \`npm run build\` to compile them from asm/conv.ts`);
+  }
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory } }).exports;
+  loaded = { exports: exports as ConvExports, memory };
+  return loaded.exports;
+}
+
+/**
+ * Lays out buffers of the given float counts after the module's static data and grows memory to hold them;
+ * returns their byte offsets. Each call starts afresh: nothing in memory outlives a kernel call.
+ */
+function layout(floatCounts: number[]): number[] {
+  const exports = kernels(), memory = loaded!.memory;
+  let at = Math.ceil(exports.scratchStart() / ALIGN_BYTES) * ALIGN_BYTES;
+  const offsets = floatCounts.map((count) => {
+    const offset = at;
+    at += Math.ceil((count * 4) / ALIGN_BYTES) * ALIGN_BYTES;
+    return offset;
+  });
+  if (memory.buffer.byteLength < at) memory.grow(Math.ceil((at - memory.buffer.byteLength) / PAGE_BYTES));
+  if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+  return offsets;
+}
+
+function put(source: Float32Array, at: number): void {
+  heap.set(source, at / 4);
+}
+
+function take(target: Float32Array, at: number, count: number, targetOffset = 0): void {
+  target.set(heap.subarray(at / 4, at / 4 + count), targetOffset);
+}
+
+function geometry(info: Conv2dInfo): Geometry {
+  return [info.inChannels, info.inHeight, info.inWidth, info.kernelHeight, info.kernelWidth,
+    info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padTop, info.padLeft,
+    info.outHeight, info.outWidth];
+}
+
+/** Sizes shared by forward and backward: per image, per filter, and how many images go in one chunk. */
+function sizes(info: Conv2dInfo) {
+  const positions = info.outHeight * info.outWidth;
+  const rows = info.inChannels * info.kernelHeight * info.kernelWidth;
+  return {
+    positions, rows,
+    groupRows: rows / info.groups,
+    imageSize: info.inChannels * info.inHeight * info.inWidth,
+    chunkImages: Math.max(1, Math.min(info.batchSize, Math.floor(CONV_COLUMNS_BUDGET / Math.max(1, rows * positions)))),
+  };
+}
+
+/** Whether one chunk's buffers fit in the module's memory (forward and backward); otherwise use the readable path. */
+export function convWasmFits(info: Conv2dInfo): boolean {
+  const { positions, rows, imageSize, chunkImages } = sizes(info);
+  const weights = info.outChannels * rows / info.groups;
+  const floats = 2 * weights + info.outChannels + chunkImages * (2 * imageSize + 2 * rows * positions + 3 * info.outChannels * positions);
+  return floats * 4 + 2 ** 20 <= MAX_CALL_BYTES;
+}
+
+/** out [N, C_out, outH, outW] = conv2d(x, w) + bias, for an info record with zero padding. */
+export function conv2dForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
+  out: Float32Array): void {
+  const exports = kernels();
+  const { positions, rows, groupRows, imageSize, chunkImages } = sizes(info);
+  const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
+  const [work, wAt, biasAt, xAt, columnsAt, productAt, outAt] = layout([
+    exports.workspaceBytes(outPerGroup) / 4, w.length, outChannels, chunkImages * imageSize,
+    rows * chunkImages * positions, outChannels * chunkImages * positions, outChannels * chunkImages * positions]);
+  put(w, wAt);
+  if (bias) put(bias, biasAt);
+  for (let first = 0; first < N; first += chunkImages) {
+    const count = Math.min(chunkImages, N - first), width = count * positions;
+    put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
+    exports.im2colF32(xAt, columnsAt, count, ...geometry(info));
+    for (let g = 0; g < info.groups; g++) {
+      // product_g (outPerGroup × width) = W_g (outPerGroup × groupRows) · columns_g (groupRows × width)
+      exports.gemmF32(wAt + g * outPerGroup * groupRows * 4, columnsAt + g * groupRows * width * 4,
+        productAt + g * outPerGroup * width * 4, work, outPerGroup, width, groupRows, 0, 0, 0, 0, outPerGroup, 0, width);
+    }
+    exports.reorderF32(productAt, outAt, bias ? biasAt : 0, count, outChannels, positions, 1);
+    take(out, outAt, count * outChannels * positions, first * outChannels * positions);
+  }
+}
+
+/**
+ * The weight gradient (accumulated into gw, which the caller zeroes) and the input gradient (written to gx)
+ * of conv2dForwardWasm, given the output gradient gy; either may be null when not needed.
+ */
+export function conv2dBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
+  gx: Float32Array | null, gw: Float32Array | null): void {
+  const exports = kernels();
+  const { positions, rows, groupRows, imageSize, chunkImages } = sizes(info);
+  const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
+  const [work, wAt, gwAt, xAt, columnsAt, gyAt, productAt, gxAt] = layout([
+    exports.workspaceBytes(Math.max(outPerGroup, groupRows)) / 4, w.length, w.length, chunkImages * imageSize,
+    rows * chunkImages * positions, outChannels * chunkImages * positions, outChannels * chunkImages * positions,
+    gx ? chunkImages * imageSize : 0]);
+  put(w, wAt);
+  if (gw) heap.fill(0, gwAt / 4, gwAt / 4 + w.length);
+  for (let first = 0; first < N; first += chunkImages) {
+    const count = Math.min(chunkImages, N - first), width = count * positions;
+    put(gy.subarray(first * outChannels * positions, (first + count) * outChannels * positions), gyAt);
+    exports.reorderF32(productAt, gyAt, 0, count, outChannels, positions, 0); // dY as [C_out, images·L]
+    if (gw) { // dW_g += dY_g · columns_gᵀ, columns recomputed: they never left the forward's call
+      put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
+      exports.im2colF32(xAt, columnsAt, count, ...geometry(info));
+      for (let g = 0; g < info.groups; g++) {
+        exports.gemmF32(productAt + g * outPerGroup * width * 4, columnsAt + g * groupRows * width * 4,
+          gwAt + g * outPerGroup * groupRows * 4, work, outPerGroup, groupRows, width, 0, 1, 1, 0, outPerGroup, 0, groupRows);
+      }
+    }
+    if (gx) { // d(columns_g) = W_gᵀ · dY_g (into the columns buffer), then fold back onto the images
+      for (let g = 0; g < info.groups; g++) {
+        exports.gemmF32(wAt + g * outPerGroup * groupRows * 4, productAt + g * outPerGroup * width * 4,
+          columnsAt + g * groupRows * width * 4, work, groupRows, width, outPerGroup, 1, 0, 0, 0, groupRows, 0, width);
+      }
+      heap.fill(0, gxAt / 4, gxAt / 4 + count * imageSize);
+      exports.col2imF32(columnsAt, gxAt, count, ...geometry(info));
+      take(gx, gxAt, count * imageSize, first * imageSize);
+    }
+  }
+  if (gw) take(gw, gwAt, w.length);
+}
+
+/** y = sigmoid(x), elementwise over float32 arrays of equal length. */
+export function sigmoidWasm(x: Float32Array, y: Float32Array): void {
+  const exports = kernels();
+  // In slices, so a huge tensor never needs a huge memory.
+  const slice = 1 << 20;
+  const [inAt, outAt] = layout([Math.min(slice, x.length), Math.min(slice, x.length)]);
+  for (let start = 0; start < x.length; start += slice) {
+    const count = Math.min(slice, x.length - start);
+    put(x.subarray(start, start + count), inAt);
+    exports.sigmoidF32(inAt, outAt, count);
+    take(y, outAt, count, start);
+  }
+}
