@@ -4,7 +4,7 @@
 // tests report cell by cell. A failure names `lessons/x.md:LINE`, shows the cell and what it printed.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, staleBuildOutputs } from "../../tools/lessons/files.js";
+import { repoRoot, requireBuild } from "../../tools/lessons/files.js";
 import { lintLessons } from "../../tools/lessons/lint.js";
 import type { CodeCell } from "../../tools/lessons/parse.js";
 import { formatCellFailure } from "../../tools/lessons/report.js";
@@ -24,10 +24,7 @@ const budgetMs =
   lessons.length * 120_000;
 
 beforeAll(() => {
-  const stale = staleBuildOutputs(root);
-  if (stale.length > 0) {
-    throw new Error(`lessons run the built library and runner; these sources are newer than dist/ (run \`npm run build\`): ${stale.join(", ")}`);
-  }
+  requireBuild(root);
   const pool = new WorkerPool();
   for (const lesson of lessons) runs.set(lesson.file, runLesson(lesson, { root, quick: true }, pool));
 });

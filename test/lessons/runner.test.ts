@@ -3,7 +3,7 @@
 // overrides apply only to quick runs, skip cells never run.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, staleBuildOutputs } from "../../tools/lessons/files.js";
+import { repoRoot, requireBuild } from "../../tools/lessons/files.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
 import type { CodeCell, Lesson } from "../../tools/lessons/parse.js";
 import { formatCellFailure, outputText } from "../../tools/lessons/report.js";
@@ -15,10 +15,7 @@ const fence = "```";
 /** Concurrent cases queue for the pool's workers; under load a worker takes ~10 s to load its compiler. */
 const WAIT_FOR_POOL_MS = 300_000;
 
-beforeAll(() => {
-  const stale = staleBuildOutputs(root).filter((path) => path.startsWith("tools/"));
-  if (stale.length > 0) throw new Error(`run \`npm run build\`: dist/ is older than ${stale.join(", ")}`);
-});
+beforeAll(() => requireBuild(root));
 
 function lessonOf(...cells: string[][]): Lesson {
   const text = cells.map((lines) => [`${fence}ts`, ...lines, fence].join("\n")).join("\n\nSome prose.\n\n");
@@ -134,7 +131,7 @@ describe.concurrent("options at run time", { timeout: WAIT_FOR_POOL_MS }, () => 
   });
 
   it("a large display from the last cell arrives whole (outputs are flushed before the worker disconnects)", async () => {
-    const lesson = lessonOf(['(globalThis as any)[Symbol.for("convlab.kernel")].display({ "text/plain": "x".repeat(3_000_000) });']);
+    const lesson = lessonOf(['void (globalThis as any)[Symbol.for("convlab.kernel")].display({ "text/plain": "x".repeat(3_000_000) });']);
     const [result] = await run(lesson);
     expect(result.status).toBe("ok");
     expect(result.outputs).toHaveLength(1);

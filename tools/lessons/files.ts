@@ -44,9 +44,9 @@ export function workerPath(root: string): string {
   return join(root, "dist", "tools", "lessons", "worker.js");
 }
 
-/** TypeScript sources (of the library and of the runner) newer than their build: runs would test old code. */
-export function staleBuildOutputs(root: string): string[] {
-  const stale: string[] = [];
+/** TypeScript sources of the library and of the runner that are not built, or edited since the build. */
+export function sourcesNewerThanBuild(root: string): string[] {
+  const newer: string[] = [];
   const visit = (folder: string) => {
     if (!existsSync(join(root, folder))) return;
     for (const entry of readdirSync(join(root, folder), { withFileTypes: true })) {
@@ -54,10 +54,24 @@ export function staleBuildOutputs(root: string): string[] {
       if (entry.isDirectory()) visit(path);
       else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
         const built = join(root, "dist", path.replace(/\.ts$/, ".js"));
-        if (!existsSync(built) || statSync(built).mtimeMs < statSync(join(root, path)).mtimeMs) stale.push(path);
+        if (!existsSync(built) || statSync(built).mtimeMs < statSync(join(root, path)).mtimeMs) newer.push(path);
       }
     }
   };
   for (const folder of ["src", "tools/lessons", "tools/kernel"]) visit(folder);
-  return stale;
+  return newer;
+}
+
+/**
+ * Stops a test run that cannot work (the library or the worker was never built), and warns when sources
+ * changed since the build: `npm test` builds first, but vitest run alone after an edit tests the previous build.
+ */
+export function requireBuild(root: string): void {
+  const entryPoints = [join(root, "dist", "src", "index.js"), workerPath(root)];
+  const missing = entryPoints.filter((path) => !existsSync(path));
+  if (missing.length > 0) throw new Error(`lessons run the built library and runner: run \`npm run build\` (missing ${missing.join(", ")})`);
+  const newer = sourcesNewerThanBuild(root);
+  if (newer.length > 0) {
+    console.warn(`warning: changed since the last build, so lessons run the previous version (run \`npm run build\`): ${newer.join(", ")}`);
+  }
 }

@@ -4,6 +4,7 @@
 // the element's title. Jupyter renders the same source with MathJax.
 
 import type { MarkdownIt } from "markdown-it";
+import { escapeHtml } from "./html.js";
 
 const SYMBOLS: Record<string, string> = {
   alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", zeta: "ζ", eta: "η", theta: "θ",
@@ -20,10 +21,6 @@ const SYMBOLS: Record<string, string> = {
 };
 /** Commands that only change fonts or sizing: their argument is shown as it is. */
 const TRANSPARENT = new Set(["text", "mathrm", "mathbf", "mathit", "mathcal", "boldsymbol", "operatorname", "left", "right", "big", "Big", "mathbb"]);
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 /** A tiny recursive reader over the TeX source; unknown commands are shown by name. */
 class TexReader {

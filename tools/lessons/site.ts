@@ -5,6 +5,7 @@
 // metadata.convlab.renderer = "convlab.viz"), inside a sandboxed iframe; any other HTML is shown as text.
 
 import MarkdownIt from "markdown-it";
+import { escapeHtml } from "./html.js";
 import { mathPlugin } from "./math.js";
 import type { NotebookOutput } from "./notebook.js";
 import type { CodeCell, Lesson } from "./parse.js";
@@ -15,15 +16,6 @@ export const VIZ_RENDERER = "convlab.viz";
 
 const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
 markdown.use(mathPlugin);
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
