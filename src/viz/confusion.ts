@@ -4,7 +4,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { BLUES } from "./colors.js";
 import type { Figure } from "./figure.js";
 import { gridOf } from "./matrix.js";
-import { baseLayout, heatmapPanel } from "./panel.js";
+import { baseLayout, fitToText, heatmapPanel } from "./panel.js";
 import { plotlyText } from "./text.js";
 
 function labelsOf(values: Tensor | readonly number[], name: string, op: string): number[] {
@@ -50,5 +50,5 @@ export function confusionMatrix(predicted: Tensor | readonly number[], actual: T
   layout.yaxis = { ...panel.yaxis, ...ticks, domain: [0, 1], title: { text: "actual" } };
   const heat = panel.traces[0];
   if (heat.type === "heatmap") heat.hovertemplate = "actual %{y}, predicted %{x}: %{z}<extra></extra>";
-  return { data: panel.traces, layout };
+  return fitToText({ data: panel.traces, layout });
 }

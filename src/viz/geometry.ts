@@ -7,7 +7,7 @@ import { receptiveField, type LayerGeometry, type ReceptiveFieldRow } from "../c
 import { GREYS, LINE_COLORS } from "./colors.js";
 import type { Figure, Shape } from "./figure.js";
 import { finiteRange, gridOf, matrixOf, noteFor, type MatrixInput } from "./matrix.js";
-import { baseLayout, footnote, gridLayout, heatmapPanel, panelTitle } from "./panel.js";
+import { baseLayout, fitToText, footnote, gridLayout, heatmapPanel, panelTitle } from "./panel.js";
 import { plotlyText } from "./text.js";
 
 type ModelLike = Parameters<typeof receptiveField>[0];
@@ -83,7 +83,7 @@ export function receptiveFieldFigure(image: MatrixInput, layers: ModelLike | Ite
   });
   if (warning) layout.annotations!.push(footnote(warning));
   layout.annotations!.push(footnote(explanation, { below: warning ? 20 : 4, warning: false }));
-  return { data, layout };
+  return fitToText({ data, layout });
 }
 
 export interface PaddingStrideOptions {
@@ -170,5 +170,5 @@ export function paddingStrideFigure(options: PaddingStrideOptions): Figure {
   });
   layout.annotations!.push(footnote(`grey cells: zero padding<br>numbered: each window's top-left cell, in visiting order`
     + (total > MAX_DRAWN_WINDOWS ? `<br>boxes: windows 1, 2 and ${outW + 1}` : ""), { below: 48, warning: false }));
-  return { data, layout };
+  return fitToText({ data, layout });
 }

@@ -3,7 +3,7 @@ import { ValueError } from "../errors.js";
 import { GREYS, RED_BLUE, VIRIDIS } from "./colors.js";
 import type { Colorscale, Figure } from "./figure.js";
 import { countNonFinite, finiteRange, gridOf, valuesOf, type Matrix, type MatrixInput } from "./matrix.js";
-import { baseLayout, footnote, gridLayout, heatmapPanel, panelTitle } from "./panel.js";
+import { baseLayout, fitToText, footnote, gridLayout, heatmapPanel, panelTitle } from "./panel.js";
 import { plotlyText } from "./text.js";
 import { colorRange, resolveColorscale } from "./heatmap.js";
 import type { ColorscaleName } from "./colors.js";
@@ -58,7 +58,7 @@ function panelGrid(panels: PanelSpec[], options: GridOptions): Figure {
   });
   if (notes.length > 0) layout.annotations!.push(footnote(notes.join("<br>")));
   if (explanations.length > 0) layout.annotations!.push(footnote(explanations.join("<br>"), { below: 4 + 15 * notes.length, warning: false }));
-  return { data, layout };
+  return fitToText({ data, layout });
 }
 
 function gapNote(values: ArrayLike<number>): string {

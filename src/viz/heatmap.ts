@@ -2,7 +2,7 @@
 import { BLUES, COLORSCALES, type ColorscaleName } from "./colors.js";
 import type { Colorscale, Figure } from "./figure.js";
 import { finiteRange, matrixOf, noteFor, type Matrix, type MatrixInput } from "./matrix.js";
-import { baseLayout, footnote, gridLayout, heatmapPanel, panelTitle } from "./panel.js";
+import { baseLayout, fitToText, footnote, gridLayout, heatmapPanel, panelTitle } from "./panel.js";
 import { formatCell, plotlyText } from "./text.js";
 
 export interface HeatmapOptions {
@@ -59,7 +59,7 @@ export function heatmap(t: MatrixInput, options: HeatmapOptions = {}): Figure {
   layout.xaxis = { ...panel.xaxis, domain: grid.domains[0].x };
   layout.yaxis = { ...panel.yaxis, domain: grid.domains[0].y };
   if (note) layout.annotations!.push(footnote(note, { below: 28 }));
-  return { data: panel.traces, layout };
+  return fitToText({ data: panel.traces, layout });
 }
 
 /** The dot product that makes output[0, 0], written out: "0×0 + 1×1 + ... = 19". */
@@ -133,5 +133,5 @@ export function correlationFigure(input: MatrixInput, kernel: MatrixInput, outpu
     layout.margin.b += 20;
     layout.annotations!.push(footnote(notes.join("; "), { below: 24 }));
   }
-  return { data, layout };
+  return fitToText({ data, layout });
 }

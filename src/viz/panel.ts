@@ -1,8 +1,8 @@
 // Building blocks shared by the heatmap-like figures: one heatmap panel on its own pair of axes, and a grid of
 // panels laid out in pixels (so images keep square pixels without relying on a renderer's autosizing).
-import type { Annotation, Axis, Colorscale, HeatmapTrace, Layout, ScatterTrace, Trace } from "./figure.js";
+import type { Annotation, Axis, Colorscale, Figure, HeatmapTrace, Layout, ScatterTrace, Trace } from "./figure.js";
 import { type Matrix } from "./matrix.js";
-import { formatCell, roundForJson } from "./text.js";
+import { formatCell, plainLines, roundForJson } from "./text.js";
 
 /** Non-finite cells beyond this many are left as unmarked gaps (the note still counts them all). */
 const MAX_GAP_MARKERS = 2000;
@@ -142,4 +142,29 @@ export function baseLayout(width: number, height: number, margin: Layout["margin
   };
   if (title !== undefined && title !== "") layout.title = { text: title, font: { size: 16 }, x: 0.5 };
   return layout;
+}
+
+/** Rough width of text in pixels (average glyph ≈ 0.56 em), enough to keep titles and notes inside the figure. */
+function textWidth(text: string, size: number): number {
+  return Math.max(...plainLines(text).map((line) => line.length)) * size * 0.56;
+}
+
+/**
+ * Widens a narrow figure (one small kernel, a few images) so its title and the notes under it are not cut off.
+ * The extra room goes to the right margin, so panels keep their size and position.
+ */
+export function fitToText(figure: Figure): Figure {
+  const { layout } = figure;
+  let needed = layout.title ? textWidth(layout.title.text, layout.title.font?.size ?? 16) + 24 : 0;
+  for (const note of layout.annotations ?? []) {
+    if (note.xref === "paper" && note.y <= 0 && note.xanchor === "left") {
+      needed = Math.max(needed, layout.margin.l + note.x * (layout.width - layout.margin.l - layout.margin.r) + textWidth(note.text, note.font?.size ?? 12) + 12);
+    }
+  }
+  if (needed > layout.width) {
+    const extra = Math.ceil(needed - layout.width);
+    layout.width += extra;
+    layout.margin.r += extra;
+  }
+  return figure;
 }
