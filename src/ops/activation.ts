@@ -24,11 +24,22 @@ export function sigmoid(x: Tensor): Tensor {
     out = sigmoidReference(x.data as Float64Array);
   }
   const result = new Tensor(out, x.shape);
-  return record(result, "SigmoidBackward", [x], (g) => {
-    const grad = allocate(g.dtype, x.size), gd = g.data;
-    for (let i = 0; i < grad.length; i++) grad[i] = gd[i] * out[i] * (1 - out[i]);
-    return [new Tensor(grad, x.shape)];
-  });
+  return record(result, "SigmoidBackward", [x], (g) => [new Tensor(sigmoidBackward(g.data as typeof out, out), x.shape)]);
+}
+
+/** dL/dx = dL/dy · y · (1 - y), from sigmoid's output y. Generic over the array type, so V8 compiles one copy per type. */
+function sigmoidBackward<T extends Float32Array | Float64Array>(gd: T, y: T): T {
+  const grad = (gd instanceof Float32Array ? new Float32Array(gd.length) : new Float64Array(gd.length)) as T;
+  if (grad instanceof Float32Array) sigmoidBackwardLoop32(gd as Float32Array, y as Float32Array, grad);
+  else sigmoidBackwardLoop64(gd as Float64Array, y as Float64Array, grad as Float64Array);
+  return grad;
+}
+// Two copies of one loop: each stays monomorphic (one array type), which V8 compiles to straight loads and stores.
+function sigmoidBackwardLoop32(gd: Float32Array, y: Float32Array, grad: Float32Array): void {
+  for (let i = 0; i < grad.length; i++) grad[i] = gd[i] * y[i] * (1 - y[i]);
+}
+function sigmoidBackwardLoop64(gd: Float64Array, y: Float64Array, grad: Float64Array): void {
+  for (let i = 0; i < grad.length; i++) grad[i] = gd[i] * y[i] * (1 - y[i]);
 }
 
 /** The readable sigmoid over a flat array, in float64 arithmetic, rounded to the array's type. */

@@ -7,6 +7,15 @@ import { DTypeError, ValueError } from "../errors.js";
 import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { col2im, columnRows, im2col } from "./unfold.js";
+import {
+  avgPoolWindows, avgPoolWindowsBackward, directPoolable, maxPoolWindows, maxPoolWindowsBackward,
+} from "../kernels/pool-windows.js";
+
+/**
+ * "fast" pools non-overlapping windows inside the input directly (src/kernels/pool-windows.ts) and everything
+ * else through im2col; "readable" always goes through im2col. Both give the same bits (tests compare them).
+ */
+export type PoolKernels = "fast" | "readable";
 
 export interface MaxPool2dOptions {
   /** Defaults to kernelSize. */
@@ -36,12 +45,25 @@ function checkFloat(input: Tensor, op: string): void {
  * as in PyTorch. The gradient goes to the (first) maximum of each window.
  */
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor {
+  return maxPool2dWith("fast", input, kernelSize, options);
+}
+
+/** maxPool2d with a choice of kernels, for the tests that hold the direct loops to the readable path. */
+export function maxPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor {
   checkFloat(input, "maxPool2d");
   const info = pool2dInfo(input.shape, kernelSize, options, "maxPool2d");
   const { taps, positions, imageSize, planes } = sizes(info);
   const x = input.data as FloatStorage;
   const out = allocate(input.dtype, planes * positions) as FloatStorage;
   const argmax = new Int32Array(planes * positions); // which tap of its window each output came from
+  if (kernels === "fast" && directPoolable(info)) {
+    maxPoolWindows(x, out, argmax, planes, info);
+    return record(new Tensor(out, info.outputShape), "MaxPool2DWithIndicesBackward", [input], (gradOutput) => {
+      const grad = allocate(input.dtype, input.size) as FloatStorage;
+      maxPoolWindowsBackward(gradOutput.data as FloatStorage, grad, argmax, planes, info);
+      return [new Tensor(grad, input.shape)];
+    });
+  }
   const columns = allocate(input.dtype, columnRows(info) * positions) as FloatStorage;
   const firstTap = firstInputTaps(info);
   for (let n = 0; n < info.batchSize; n++) {
@@ -84,6 +106,11 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOpt
 
 /** The mean of each window; the divisor follows PyTorch (countIncludePad, ceil-mode windows, divisorOverride). */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
+  return avgPool2dWith("fast", input, kernelSize, options);
+}
+
+/** avgPool2d with a choice of kernels, for the tests that hold the direct loops to the readable path. */
+export function avgPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
   checkFloat(input, "avgPool2d");
   const { countIncludePad = true, divisorOverride = null, ...windowOptions } = options;
   if (divisorOverride !== null && divisorOverride !== undefined) {
@@ -97,6 +124,15 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
   const divisors = windowDivisors(info, countIncludePad, divisorOverride ?? null);
   const x = input.data as FloatStorage;
   const out = allocate(input.dtype, planes * positions) as FloatStorage;
+  if (kernels === "fast" && directPoolable(info) && positions > 0) {
+    const divisor = divisors[0]; // no padding: every window has the same divisor
+    avgPoolWindows(x, out, planes, info, divisor);
+    return record(new Tensor(out, info.outputShape), "AvgPool2DBackward", [input], (gradOutput) => {
+      const grad = allocate(input.dtype, input.size) as FloatStorage;
+      avgPoolWindowsBackward(gradOutput.data as FloatStorage, grad, planes, info, divisor);
+      return [new Tensor(grad, input.shape)];
+    });
+  }
   const columns = allocate(input.dtype, columnRows(info) * positions) as FloatStorage;
   for (let n = 0; n < info.batchSize; n++) {
     im2col(x, n * imageSize, info, columns, 0, 0);
