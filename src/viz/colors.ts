@@ -26,15 +26,28 @@ export const LINE_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd
 
 export type Rgb = [number, number, number];
 
-export function parseColor(color: string): Rgb {
-  const hex = /^#([0-9a-f]{6})$/i.exec(color);
+const NAMED: Record<string, string> = {
+  black: "#000000", white: "#ffffff", red: "#ff0000", green: "#008000", blue: "#0000ff", gray: "#808080",
+  grey: "#808080", orange: "#ffa500", yellow: "#ffff00", purple: "#800080",
+};
+
+/** #rgb, #rrggbb, rgb(...) / rgba(...) or a basic colour name; null for anything else. */
+export function tryParseColor(color: string): Rgb | null {
+  const text = NAMED[color.trim().toLowerCase()] ?? color.trim();
+  const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/i.exec(text);
+  if (short) return [short[1], short[2], short[3]].map((d) => parseInt(d + d, 16)) as Rgb;
+  const hex = /^#([0-9a-f]{6})$/i.exec(text);
   if (hex) {
     const n = parseInt(hex[1], 16);
     return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
   }
-  const rgb = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)/i.exec(color);
+  const rgb = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)/i.exec(text);
   if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])];
-  return [0, 0, 0];
+  return null;
+}
+
+export function parseColor(color: string): Rgb {
+  return tryParseColor(color) ?? [0, 0, 0];
 }
 
 export function toHex([r, g, b]: Rgb): string {

@@ -96,7 +96,7 @@ export function featureMaps(t: MatrixInput, options: FeatureMapOptions = {}): Fi
     shown < channels ? `showing the first ${shown} of ${channels} channels` : ""];
   return panelGrid(panels, {
     title: options.title ?? `Feature maps (${channels}×${height}×${width})`, columns: options.columns ?? Math.min(8, channels),
-    colorscale: resolveColorscale(options.colorscale, VIRIDIS), panelPixels: 110, showValues: false, titleLines: 1, notes,
+    colorscale: resolveColorscale(options.colorscale, VIRIDIS, op), panelPixels: 110, showValues: false, titleLines: 1, notes,
     explanations: [options.scale === "shared" ? "one colour range for all channels" : "colour range per channel"],
   });
 }

@@ -1,5 +1,6 @@
 // Heatmaps of 2-D tensors, and the book's "input ⋆ kernel = output" picture.
-import { BLUES, COLORSCALES, type ColorscaleName } from "./colors.js";
+import { ValueError } from "../errors.js";
+import { BLUES, COLORSCALES, tryParseColor, type ColorscaleName } from "./colors.js";
 import type { Colorscale, Figure } from "./figure.js";
 import { finiteRange, matrixOf, noteFor, type Matrix, type MatrixInput } from "./matrix.js";
 import { baseLayout, fitToText, footnote, gridLayout, heatmapPanel, panelTitle } from "./panel.js";
@@ -19,9 +20,15 @@ export interface HeatmapOptions {
 const VALUE_CELL_PIXELS = 44;
 const MAX_PANEL_PIXELS = 420;
 
-export function resolveColorscale(scale: ColorscaleName | Colorscale | undefined, fallback: Colorscale): Colorscale {
+export function resolveColorscale(scale: ColorscaleName | Colorscale | undefined, fallback: Colorscale, op = "heatmap"): Colorscale {
   if (scale === undefined) return fallback;
-  return typeof scale === "string" ? COLORSCALES[scale] ?? fallback : scale;
+  if (typeof scale === "string" && Object.hasOwn(COLORSCALES, scale)) return COLORSCALES[scale];
+  const valid = Array.isArray(scale) && scale.length >= 2 && scale[0]?.[0] === 0 && scale[scale.length - 1]?.[0] === 1
+    && scale.every((stop) => Array.isArray(stop) && typeof stop[0] === "number" && typeof stop[1] === "string" && tryParseColor(stop[1]) !== null);
+  if (!valid) {
+    throw new ValueError(`${op}: unknown colorscale ${JSON.stringify(scale)}; use one of ${Object.keys(COLORSCALES).join(", ")} or a list [[0, colour], ..., [1, colour]] with colours as #rgb, #rrggbb, rgb(r, g, b) or a basic name`);
+  }
+  return scale as Colorscale;
 }
 
 export function showsValues(option: boolean | "auto" | undefined, matrix: Matrix): boolean {

@@ -1,3 +1,4 @@
+import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { arange, corr2d, full, ShapeError, tensor, ValueError, zeros } from "../../src/index.js";
 import { correlationFigure, heatmap, renderSvg, type HeatmapTrace, type ScatterTrace } from "../../src/viz/index.js";
@@ -22,6 +23,24 @@ describe("heatmap", () => {
     expect(heat(heatmap(zeros([13, 13]))).text).toBeUndefined();
     expect(heat(heatmap(zeros([13, 13]), { showValues: true })).text).toHaveLength(13);
     expect(heat(heatmap(zeros([2, 2]), { showValues: false })).text).toBeUndefined();
+  });
+
+  it("colour scales: a name, or stops from 0 to 1; anything else is an error naming the choices", () => {
+    expect(heat(heatmap(zeros([2, 2]), { colorscale: "greys" })).colorscale).toEqual([[0, "#000000"], [1, "#ffffff"]]);
+    expect(heat(heatmap(zeros([2, 2]), { colorscale: [[0, "#000"], [1, "red"]] })).colorscale).toEqual([[0, "#000"], [1, "red"]]);
+    expect(() => heatmap(zeros([2, 2]), { colorscale: "jet" as never })).toThrow(
+      'heatmap: unknown colorscale "jet"; use one of viridis, greys, blues, redBlue or a list [[0, colour], ..., [1, colour]]');
+    expect(() => heatmap(zeros([2, 2]), { colorscale: [[0, "#000"], [1, "hotpink-ish"]] })).toThrow(ValueError);
+    expect(() => heatmap(zeros([2, 2]), { colorscale: [[0.2, "#000"], [1, "#fff"]] })).toThrow(ValueError);
+  });
+
+  it("the static SVG paints user colour stops as plotly.js would (#rgb and names too)", () => {
+    const svg = renderSvg(heatmap([[0, 1]], { colorscale: [[0, "#f00"], [1, "blue"]], showValues: false }));
+    const png = Buffer.from(/href="data:image\/png;base64,([^"]+)"/.exec(svg)![1], "base64");
+    const raw = inflateSync(png.subarray(41, 41 + png.readUInt32BE(33)));
+    const width = png.readUInt32BE(16);
+    expect([...raw.subarray(1, 4)]).toEqual([255, 0, 0]);
+    expect([...raw.subarray(1 + (width - 1) * 4, 4 + (width - 1) * 4)]).toEqual([0, 0, 255]);
   });
 
   it("a constant grid still gets a colour range of width 1", () => {

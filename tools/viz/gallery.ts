@@ -19,7 +19,7 @@ export function galleryFigures(): Record<string, viz.Figure> {
   return {
     heatmap: viz.heatmap(X, { title: "X = arange(9).reshape(3, 3)" }),
     correlation: viz.correlationFigure(X, K, corr2d(X, K), { title: "Two-dimensional cross-correlation" }),
-    image: viz.heatmap(data.images.get("0, 0"), { title: `A ${FASHION_MNIST_CLASSES[(data.labels.data as Int32Array)[0]]}`, colorscale: "greys" }),
+    image: viz.heatmap(data.images.get("0, 0"), { title: `Test image 0: ${FASHION_MNIST_CLASSES[(data.labels.data as Int32Array)[0]]}`, colorscale: "greys" }),
     gaps: viz.heatmap(withGaps, { title: "Values with NaN and ±Inf <b>escaped</b>" }),
     huge: viz.heatmap(randn([1024, 1024]), { title: "1024×1024 random" }),
     featureMaps: viz.featureMaps(randn([6, 28, 28]), { title: "Conv1 feature maps" }),
