@@ -39,6 +39,12 @@ export function receptiveFieldFigure(image: MatrixInput, layers: ModelLike | Ite
     throw new ValueError(`${op}: output must be a pair of non-negative integer indices, but got [${i}, ${j}]`);
   }
   const last = rows[rows.length - 1];
+  // Units along an axis: those whose field ends inside the image plus the padding before it (conv/pool floor).
+  const units = [matrix.sourceRows, matrix.sourceColumns].map((n, a) =>
+    Math.floor((n - 1 + last.padding[a] - (last.size[a] - 1) / 2 - last.start[a]) / last.jump[a]) + 1);
+  if (i >= units[0] || j >= units[1]) {
+    throw new ValueError(`${op}: output [${i}, ${j}] is outside the last layer's ${units[0]}×${units[1]} output for a ${matrix.sourceRows}×${matrix.sourceColumns} image`);
+  }
   const centre = [last.start[0] + i * last.jump[0], last.start[1] + j * last.jump[1]];
   const regions = rows.map((row) => {
     const unit = [0, 1].map((a) => Math.max(0, Math.round((centre[a] - row.start[a]) / row.jump[a])));

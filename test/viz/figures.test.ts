@@ -122,6 +122,11 @@ describe("receptiveFieldFigure", () => {
   it("layers without kernels and bad output indices are errors", () => {
     expect(() => receptiveFieldFigure(zeros([4, 4]), [{ name: "relu" }])).toThrow("receptiveFieldFigure: layers has no conv or pooling layer");
     expect(() => receptiveFieldFigure(zeros([4, 4]), [{ kernelSize: 3 }], { output: [-1, 0] })).toThrow("receptiveFieldFigure: output must be a pair of non-negative integer indices");
+    // LeNet's last pooling layer gives 5×5 for a 28×28 image: [4, 4] is the last unit, [5, 0] is outside.
+    expect(() => receptiveFieldFigure(zeros([28, 28]), lenet(), { output: [4, 4] })).not.toThrow();
+    expect(() => receptiveFieldFigure(zeros([28, 28]), lenet(), { output: [5, 0] })).toThrow("receptiveFieldFigure: output [5, 0] is outside the last layer's 5×5 output for a 28×28 image");
+    expect(() => receptiveFieldFigure(zeros([4, 4]), [{ kernelSize: 3 }], { output: [1, 1] })).not.toThrow(); // 2×2 output
+    expect(() => receptiveFieldFigure(zeros([4, 4]), [{ kernelSize: 3 }], { output: [2, 0] })).toThrow("outside the last layer's 2×2 output");
   });
 });
 
