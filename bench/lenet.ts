@@ -21,7 +21,12 @@ function machine(): Record<string, unknown> {
   try {
     commit = execSync("git rev-parse --short HEAD", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch { /* not a git checkout */ }
-  return { date: new Date().toISOString(), commit, node: process.version, cpu: cpus()[0]?.model, cores: cpus().length };
+  // Uncommitted changes under src/ or asm/ mean the build measured is not exactly `commit`.
+  let dirty: boolean | null = null;
+  try {
+    dirty = execSync("git status --porcelain -- src asm", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+  } catch { /* not a git checkout */ }
+  return { date: new Date().toISOString(), commit, sourceHasUncommittedChanges: dirty, node: process.version, cpu: cpus()[0]?.model, cores: cpus().length };
 }
 
 function writeJson(path: string, value: unknown): void {
@@ -35,6 +40,7 @@ function skipReason(framework: Framework, options: BenchOptions): string {
 }
 
 function bench(options: BenchOptions): void {
+  const startedOn = machine();
   const testSet = loadFashionMnistSync({ split: "test" });
   const dataDir = testSet.source.path;
   console.log(`bench: LeNet (sigmoid, avg pool), SGD lr ${LEARNING_RATE}, batch ${BATCH_SIZE}; ${testSet.message}`);
@@ -68,8 +74,13 @@ function bench(options: BenchOptions): void {
       console.log(`round ${round}/${options.rounds} ${framework.padEnd(9)}: ${Math.round(r.trainExamplesPerSec)} train ex/s `
         + `(loss ${r.trainLoss.toFixed(3)}), ${Math.round(r.evalExamplesPerSec)} eval ex/s, `
         + `conv1 ${r.conv.conv1.gflops.toFixed(1)} / conv2 ${r.conv.conv2.gflops.toFixed(1)} GFLOP/s, `
-        + `peak RSS ${Math.round(r.peakRssBytes / 2 ** 20)} MiB [${((performance.now() - started) / 1000).toFixed(1)} s]`);
+        + `peak RSS ${Math.round(r.peakRssBytes / 2 ** 20)} MiB${r.build ? `, build ${r.build}` : ""} [${((performance.now() - started) / 1000).toFixed(1)} s]`);
     }
+  }
+  const builds = [...new Set((results.get("convlab") ?? []).map((r) => r.build))];
+  if (builds.length > 1) {
+    console.log(`bench: WARNING: dist/ was rebuilt during the run — convlab's rounds ran different builds (${builds.join(", ")}); `
+      + "its median mixes them");
   }
   const summaries: FrameworkSummary[] = FRAMEWORKS.map((f) => (results.has(f)
     ? summarise(f, results.get(f)!)
@@ -79,7 +90,7 @@ function bench(options: BenchOptions): void {
   console.log(`\n${formatTable(summaries, ratioByPeer)}\n\nissue 6 targets (convlab/peer, median of per-round ratios):\n${formatTargets(targetList)}`);
   if (options.mode === "short") console.log("(--short: a check that the bench runs, not a measurement)");
   writeJson(options.out, {
-    ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg(),
+    ...startedOn, finished: new Date().toISOString(), convlabBuilds: builds, loadAverageBefore: loadBefore, loadAverageAfter: loadavg(),
     mode: options.mode, options, dataSource: testSet.source, workload: { model: "d2l LeNet (sigmoid, avg pool)", batchSize: BATCH_SIZE, lr: LEARNING_RATE },
     frameworks: summaries, ratios: ratioByPeer, targets: targetList,
   });

@@ -4,6 +4,7 @@
 import { createRequire } from "node:module";
 import { convlabSubject, setConvlabThreads } from "./convlab-subject.js";
 import { loadBenchBatches } from "./data.js";
+import { convlabBuildFingerprint } from "./fingerprint.js";
 import { measure, type BenchSubject } from "./measure.js";
 import { tfjsSubject } from "./tfjs-subject.js";
 import { loadTfjs, tfjsVersion } from "./tfjs/load.js";
@@ -25,9 +26,11 @@ async function run(spec: WorkerSpec): Promise<WorkerResult> {
   } else {
     throw new Error(`bench worker: no Node worker for framework '${spec.framework}'`);
   }
+  // Hashed before measuring: the build this process loaded (a rebuild during the run would not change it).
+  const build = spec.framework === "convlab" ? convlabBuildFingerprint() : undefined;
   const measured = measure(subject, spec);
   // maxRSS is in kilobytes (getrusage's ru_maxrss).
-  return { framework: spec.framework, threads, ...measured, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return { framework: spec.framework, threads, ...measured, peakRssBytes: process.resourceUsage().maxRSS * 1024, build };
 }
 
 const spec = JSON.parse(process.argv[2] ?? "null") as WorkerSpec | null;

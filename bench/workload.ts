@@ -58,6 +58,8 @@ export interface WorkerResult {
   conv: Record<ConvLayerName, ConvTiming>;
   /** Peak resident set size of the worker process, bytes. */
   peakRssBytes: number;
+  /** convlab only: hash of the build it ran (bench/fingerprint.ts). */
+  build?: string;
 }
 
 export const RESULT_MARKER = "BENCH_RESULT ";
