@@ -16,11 +16,14 @@ const SYMBOLS: Record<string, string> = {
   in: "∈", notin: "∉", subset: "⊂", cup: "∪", cap: "∩", forall: "∀", exists: "∃", to: "→", rightarrow: "→",
   leftarrow: "←", Rightarrow: "⇒", mapsto: "↦", star: "⋆", ast: "∗", circ: "∘", odot: "⊙", otimes: "⊗",
   ldots: "…", cdots: "⋯", dots: "…", lfloor: "⌊", rfloor: "⌋", lceil: "⌈", rceil: "⌉", langle: "⟨", rangle: "⟩",
-  quad: "\u2003", qquad: "\u2003\u2003", ",": "\u2009", ";": "\u2005", " ": " ", "{": "{", "}": "}", "\\": " ",
+  vert: "|", lvert: "|", rvert: "|", "|": "‖", Vert: "‖", quad: "\u2003", qquad: "\u2003\u2003", ",": "\u2009", ";": "\u2005", " ": " ", "{": "{", "}": "}", "\\": " ",
   max: "max", min: "min", log: "log", exp: "exp", arg: "arg", argmax: "argmax", sqrt: "√",
 };
 /** Commands that only change fonts or sizing: their argument is shown as it is. */
-const TRANSPARENT = new Set(["text", "mathrm", "mathbf", "mathit", "mathcal", "boldsymbol", "operatorname", "left", "right", "big", "Big", "mathbb"]);
+const TRANSPARENT = new Set([
+  "text", "textrm", "textbf", "textit", "mathrm", "mathbf", "mathit", "mathsf", "mathtt", "mathcal", "mathbb",
+  "boldsymbol", "operatorname", "displaystyle", "left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr",
+]);
 
 /** A tiny recursive reader over the TeX source; unknown commands are shown by name. */
 class TexReader {
@@ -54,7 +57,7 @@ class TexReader {
     if (char === "\\") {
       const name = /^([A-Za-z]+|.)/.exec(this.tex.slice(this.position))?.[1] ?? "";
       this.position += name.length;
-      if (name === "frac") {
+      if (name === "frac" || name === "tfrac" || name === "dfrac") {
         const numerator = this.readArgument();
         const denominator = this.readArgument();
         return `${grouped(numerator)}/${grouped(denominator)}`;
