@@ -2,6 +2,7 @@
 // and nothing but the per-epoch lines when output goes to a file or a CI log.
 import cliProgress from "cli-progress";
 import { trainingCurves } from "../viz/curves.js";
+import { escapeXml } from "../viz/text.js";
 import { liveFigure, type LiveFigure } from "../viz/show.js";
 
 export interface EpochMetrics {
@@ -74,10 +75,6 @@ class LineProgress implements ProgressReporter {
   finish(): void {}
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** Two displays updated in place: a progress bar with the table of finished epochs, and the live training curves. */
 class NotebookProgress implements ProgressReporter {
   private curves: LiveFigure | null = null;
@@ -99,7 +96,7 @@ class NotebookProgress implements ProgressReporter {
     const etaText = Number.isFinite(eta) ? `ETA ${Math.round(eta)} s` : "";
     const text = `[${"#".repeat(Math.round(fraction * 30)).padEnd(30, ".")}] ${Math.round(fraction * 100)}% ${status} ${etaText}`;
     const html = `<div><progress value="${done}" max="${total}" style="width:60%"></progress> ${Math.round(fraction * 100)}% ` +
-      `${escapeHtml(status)} ${escapeHtml(etaText)}<pre>${escapeHtml(this.lines.join("\n"))}</pre></div>`;
+      `${escapeXml(status)} ${escapeXml(etaText)}<pre>${escapeXml(this.lines.join("\n"))}</pre></div>`;
     return { "text/html": html, "text/plain": [text, ...this.lines].join("\n") };
   }
 
