@@ -102,8 +102,9 @@ function heatmapImage(trace: HeatmapTrace, plot: Subplot): string {
   const left = plot.x.toPixel(x0 - dx / 2), right = plot.x.toPixel(x0 + (columns - 0.5) * dx);
   const top = plot.y.toPixel(y0 - dy / 2), bottom = plot.y.toPixel(y0 + (rows - 0.5) * dy);
   const cellWidth = Math.abs(right - left) / columns, cellHeight = Math.abs(bottom - top) / rows;
-  // Upscale with nearest neighbour so viewers that smooth images still show sharp cells (2× for HiDPI screens).
-  const scale = Math.max(1, Math.min(Math.round(2 * Math.max(cellWidth, cellHeight)), Math.floor(1600 / Math.max(rows, columns))));
+  // Upscale with nearest neighbour so viewers that ignore image-rendering: pixelated still show sharp cells
+  // (up to 4× per cell: beyond that the file grows faster than the picture improves).
+  const scale = Math.max(1, Math.min(Math.round(2 * Math.max(cellWidth, cellHeight)), 4, Math.floor(1600 / Math.max(rows, columns))));
   const width = columns * scale, height = rows * scale;
   const rgba = new Uint8Array(width * height * 4);
   const span = trace.zmax - trace.zmin || 1;
