@@ -191,9 +191,9 @@ export function sigmoidF32(x: usize, y: usize, n: i32): void {
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(x + <usize>i * 4);
     const e = expNonPositive(f32x4.neg(f32x4.abs(v)));
-    const denominator = f32x4.add(one, e);
-    const positive = f32x4.div(one, denominator), negative = f32x4.div(e, denominator);
-    const result = v128.bitselect(negative, positive, f32x4.lt(v, f32x4.splat(0)));
+    // One division: 1/(1+e) for x ≥ 0, e/(1+e) for x < 0 (numerator chosen per lane).
+    const numerator = v128.bitselect(e, one, f32x4.lt(v, f32x4.splat(0)));
+    const result = f32x4.div(numerator, f32x4.add(one, e));
     // The clamp inside exp turns NaN into -104; put NaN back.
     v128.store(y + <usize>i * 4, v128.bitselect(v, result, f32x4.ne(v, v)));
   }
@@ -202,5 +202,186 @@ export function sigmoidF32(x: usize, y: usize, n: i32): void {
     const e = f32x4.extract_lane(expNonPositive(f32x4.splat(-abs<f32>(v))), 0);
     const result = v < 0 ? e / (1 + e) : 1 / (1 + e);
     store<f32>(y + <usize>i * 4, v != v ? v : result);
+  }
+}
+
+// Direct convolution for stride 1, dilation 1, one group and short filters (C·kH·kW ≤ 256, LeNet's first
+// layer): no column matrix. Each image is first copied into a zero-bordered buffer (`padded`, C planes of
+// paddedH × paddedW floats, paddedW leaving room for whole-vector loads), then every output row is a sum of
+// shifted input rows times splatted weights, taps in (c, i, j) order, each product added to an accumulator
+// that starts at 0, and the bias added last: the gemm's own order for K ≤ 256, so the same bits.
+
+/** Copies image n into the zero-bordered buffer. */
+@inline
+function padImage(image: usize, padded: usize, C: i32, H: i32, W: i32, padTop: i32, padLeft: i32,
+  paddedH: i32, paddedW: i32): void {
+  zero(padded, C * paddedH * paddedW);
+  for (let c = 0; c < C; c++) {
+    for (let h = 0; h < H; h++) {
+      copy(padded + <usize>((c * paddedH + h + padTop) * paddedW + padLeft) * 4,
+        image + <usize>((c * H + h) * W) * 4, W);
+    }
+  }
+}
+
+/** Floats per row of the zero-bordered buffer: every 16-output block plus the kernel's reach. */
+export function paddedWidth(outW: i32, kW: i32): i32 {
+  return ((outW + 15) & ~15) + kW - 1;
+}
+
+export function convDirectF32(
+  images: usize, padded: usize, weights: usize, bias: usize, out: usize,
+  count: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32, padTop: i32, padLeft: i32,
+  outChannels: i32, outH: i32, outW: i32,
+): void {
+  const paddedH = outH + kH - 1, paddedW = paddedWidth(outW, kW);
+  const taps = C * kH * kW;
+  for (let n = 0; n < count; n++) {
+    padImage(images + <usize>(n * C * H * W) * 4, padded, C, H, W, padTop, padLeft, paddedH, paddedW);
+    for (let o = 0; o < outChannels; o++) {
+      const filter = weights + <usize>(o * taps) * 4;
+      const b = bias != 0 ? load<f32>(bias + <usize>o * 4) : <f32>0;
+      for (let oh = 0; oh < outH; oh++) {
+        const target = out + <usize>(((n * outChannels + o) * outH + oh) * outW) * 4;
+        // Sixteen outputs (four vectors) at a time; the last block may hang past the row (the buffer is wide
+        // enough to read there), and only its lanes inside the row are stored.
+        for (let ow = 0; ow < outW; ow += 16) {
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+          let t = 0;
+          for (let c = 0; c < C; c++) {
+            for (let i = 0; i < kH; i++) {
+              const row = padded + <usize>(((c * paddedH + oh + i) * paddedW) + ow) * 4;
+              for (let j = 0; j < kW; j++, t++) {
+                const w = v128.load32_splat(filter + <usize>t * 4);
+                const src = row + <usize>j * 4;
+                a0 = f32x4.add(a0, f32x4.mul(w, v128.load(src)));
+                a1 = f32x4.add(a1, f32x4.mul(w, v128.load(src, 16)));
+                a2 = f32x4.add(a2, f32x4.mul(w, v128.load(src, 32)));
+                a3 = f32x4.add(a3, f32x4.mul(w, v128.load(src, 48)));
+              }
+            }
+          }
+          if (bias != 0) {
+            const s = f32x4.splat(b);
+            a0 = f32x4.add(a0, s); a1 = f32x4.add(a1, s); a2 = f32x4.add(a2, s); a3 = f32x4.add(a3, s);
+          }
+          const at = target + <usize>ow * 4;
+          storeLanes(at, a0, outW - ow);
+          storeLanes(at + 16, a1, outW - ow - 4);
+          storeLanes(at + 32, a2, outW - ow - 8);
+          storeLanes(at + 48, a3, outW - ow - 12);
+        }
+      }
+    }
+  }
+}
+
+/** Stores the first `lanes` lanes of v (all four when lanes ≥ 4, none when lanes ≤ 0). */
+@inline
+function storeLanes(at: usize, v: v128, lanes: i32): void {
+  if (lanes >= 4) {
+    v128.store(at, v);
+    return;
+  }
+  if (lanes > 0) store<f32>(at, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(at, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(at, f32x4.extract_lane(v, 2), 8);
+}
+
+@inline
+function laneSum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * The weight gradient of convDirectF32, added into `gradWeights` (C_out × C·kH·kW):
+ * dW[o, c, i, j] += Σ over images and output positions of dY[n, o, oh, ow] · x_padded[n, c, oh + i, ow + j].
+ * Each sum runs in vector lanes added together at the end of each image — an order of its own, so these
+ * bits differ from the gemm's within float32 rounding.
+ */
+export function convDirectWeightGradF32(
+  images: usize, padded: usize, gradOut: usize, gradWeights: usize,
+  count: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32, padTop: i32, padLeft: i32,
+  outChannels: i32, outH: i32, outW: i32,
+): void {
+  const paddedH = outH + kH - 1, paddedW = paddedWidth(outW, kW);
+  const taps = C * kH * kW;
+  const fullVectors = outW >> 2;
+  for (let n = 0; n < count; n++) {
+    padImage(images + <usize>(n * C * H * W) * 4, padded, C, H, W, padTop, padLeft, paddedH, paddedW);
+    for (let o = 0; o < outChannels; o++) {
+      const gy = gradOut + <usize>((n * outChannels + o) * outH * outW) * 4;
+      for (let c = 0; c < C; c++) {
+        for (let i = 0; i < kH; i++) {
+          const t = (c * kH + i) * kW; // tap (c, i, 0)
+          let j = 0;
+          // Four neighbouring taps at once: each dY vector is loaded once and multiplied by four shifted rows.
+          for (; j + 4 <= kW; j += 4) {
+            let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+            let tail0: f32 = 0, tail1: f32 = 0, tail2: f32 = 0, tail3: f32 = 0;
+            for (let oh = 0; oh < outH; oh++) {
+              const g = gy + <usize>(oh * outW) * 4;
+              const x = padded + <usize>(((c * paddedH + oh + i) * paddedW) + j) * 4;
+              for (let v = 0; v < fullVectors; v++) {
+                const gv = v128.load(g + <usize>v * 16), xv = x + <usize>v * 16;
+                s0 = f32x4.add(s0, f32x4.mul(gv, v128.load(xv)));
+                s1 = f32x4.add(s1, f32x4.mul(gv, v128.load(xv, 4)));
+                s2 = f32x4.add(s2, f32x4.mul(gv, v128.load(xv, 8)));
+                s3 = f32x4.add(s3, f32x4.mul(gv, v128.load(xv, 12)));
+              }
+              for (let r = fullVectors * 4; r < outW; r++) {
+                const gr = load<f32>(g + <usize>r * 4), xr = x + <usize>r * 4;
+                tail0 += gr * load<f32>(xr); tail1 += gr * load<f32>(xr, 4);
+                tail2 += gr * load<f32>(xr, 8); tail3 += gr * load<f32>(xr, 12);
+              }
+            }
+            const at = gradWeights + <usize>(o * taps + t + j) * 4;
+            store<f32>(at, load<f32>(at) + laneSum(s0) + tail0);
+            store<f32>(at, load<f32>(at, 4) + laneSum(s1) + tail1, 4);
+            store<f32>(at, load<f32>(at, 8) + laneSum(s2) + tail2, 8);
+            store<f32>(at, load<f32>(at, 12) + laneSum(s3) + tail3, 12);
+          }
+          // The remaining taps one at a time, with four independent sums (vectors v mod 4).
+          for (; j < kW; j++) {
+            let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+            let tail: f32 = 0;
+            for (let oh = 0; oh < outH; oh++) {
+              const g = gy + <usize>(oh * outW) * 4;
+              const x = padded + <usize>(((c * paddedH + oh + i) * paddedW) + j) * 4;
+              let v = 0;
+              for (; v + 4 <= fullVectors; v += 4) {
+                const gv = g + <usize>v * 16, xv = x + <usize>v * 16;
+                s0 = f32x4.add(s0, f32x4.mul(v128.load(gv), v128.load(xv)));
+                s1 = f32x4.add(s1, f32x4.mul(v128.load(gv, 16), v128.load(xv, 16)));
+                s2 = f32x4.add(s2, f32x4.mul(v128.load(gv, 32), v128.load(xv, 32)));
+                s3 = f32x4.add(s3, f32x4.mul(v128.load(gv, 48), v128.load(xv, 48)));
+              }
+              if (v < fullVectors) s0 = f32x4.add(s0, f32x4.mul(v128.load(g + <usize>v * 16), v128.load(x + <usize>v * 16)));
+              if (v + 1 < fullVectors) s1 = f32x4.add(s1, f32x4.mul(v128.load(g + <usize>v * 16, 16), v128.load(x + <usize>v * 16, 16)));
+              if (v + 2 < fullVectors) s2 = f32x4.add(s2, f32x4.mul(v128.load(g + <usize>v * 16, 32), v128.load(x + <usize>v * 16, 32)));
+              for (let r = fullVectors * 4; r < outW; r++) tail += load<f32>(g + <usize>r * 4) * load<f32>(x + <usize>r * 4);
+            }
+            const at = gradWeights + <usize>(o * taps + t + j) * 4;
+            store<f32>(at, load<f32>(at) + laneSum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3))) + tail);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dx = dy · y · (1 - y) for n floats, from sigmoid's output y (float32 arithmetic, as PyTorch's kernel). */
+export function sigmoidBackwardF32(gy: usize, y: usize, gx: usize, n: i32): void {
+  const one = f32x4.splat(1.0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i * 4;
+    const out = v128.load(y + at);
+    v128.store(gx + at, f32x4.mul(f32x4.mul(v128.load(gy + at), out), f32x4.sub(one, out)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i * 4;
+    const out = load<f32>(y + at);
+    store<f32>(gx + at, load<f32>(gy + at) * out * (1 - out));
   }
 }

@@ -45,6 +45,10 @@ for (let s = 0; s < steps + 2; s++) {
   optimizer.step();
   if (s >= 2) note("step", cpuNow() - start);
 }
+// Same seed, same thread count → the same bits: print what a second run must reproduce exactly.
+let checksum = 0;
+for (const p of net.parameters()) for (const v of p.data) checksum = (checksum * 31 + v) % 1e9;
+console.log(`weights checksum after ${steps + 2} steps: ${checksum}`);
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 let total = 0;
 for (const [name, v] of times) { const m = median(v); if (!name.startsWith(" ")) total += m; console.log(`${name.padEnd(16)} ${m.toFixed(2).padStart(8)} ms`); }

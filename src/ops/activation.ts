@@ -4,7 +4,7 @@ import { DTypeError } from "../errors.js";
 import { allocate, isFloat } from "../tensor/dtype.js";
 import { normalizeDim, sizeOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { sigmoidWasm } from "../kernels/wasm/conv-wasm.js";
+import { sigmoidBackwardWasm, sigmoidWasm } from "../kernels/wasm/conv-wasm.js";
 
 function requireFloat(x: Tensor, op: string): void {
   if (!isFloat(x.dtype)) throw new DTypeError(`${op}: "${op}" not implemented for '${x.dtype}'`);
@@ -27,18 +27,17 @@ export function sigmoid(x: Tensor): Tensor {
   return record(result, "SigmoidBackward", [x], (g) => [new Tensor(sigmoidBackward(g.data as typeof out, out), x.shape)]);
 }
 
-/** dL/dx = dL/dy · y · (1 - y), from sigmoid's output y. Generic over the array type, so V8 compiles one copy per type. */
+/** dL/dx = dL/dy · y · (1 - y), from sigmoid's output y. */
 function sigmoidBackward<T extends Float32Array | Float64Array>(gd: T, y: T): T {
   const grad = (gd instanceof Float32Array ? new Float32Array(gd.length) : new Float64Array(gd.length)) as T;
-  if (grad instanceof Float32Array) sigmoidBackwardLoop32(gd as Float32Array, y as Float32Array, grad);
-  else sigmoidBackwardLoop64(gd as Float64Array, y as Float64Array, grad as Float64Array);
+  // float32 in WebAssembly SIMD with float32 arithmetic (as PyTorch); float64 in the readable loop.
+  if (grad instanceof Float32Array) sigmoidBackwardWasm(gd as Float32Array, y as Float32Array, grad);
+  else sigmoidBackwardReference(gd, y, grad);
   return grad;
 }
-// Two copies of one loop: each stays monomorphic (one array type), which V8 compiles to straight loads and stores.
-function sigmoidBackwardLoop32(gd: Float32Array, y: Float32Array, grad: Float32Array): void {
-  for (let i = 0; i < grad.length; i++) grad[i] = gd[i] * y[i] * (1 - y[i]);
-}
-function sigmoidBackwardLoop64(gd: Float64Array, y: Float64Array, grad: Float64Array): void {
+
+/** The readable sigmoid backward: float64 arithmetic, rounded once to the array's type. */
+export function sigmoidBackwardReference<T extends Float32Array | Float64Array>(gd: T, y: T, grad: T): void {
   for (let i = 0; i < grad.length; i++) grad[i] = gd[i] * y[i] * (1 - y[i]);
 }
 

@@ -1,11 +1,14 @@
 // conv2d = (padding op, for non-zero padding modes) + unfold + one gemm per group (+ bias), and its backward.
 // conv2dReference beside it is the direct seven-loop definition the tests hold the fast path to.
-import { record } from "../autograd/graph.js";
+import { isGradEnabled, record } from "../autograd/graph.js";
 import { conv2dInfo, type Conv2dInfo, type Conv2dOptions, type PaddingMode } from "../calc/conv-info.js";
 import { padSourceIndex } from "../calc/pad-info.js";
 import { DTypeError } from "../errors.js";
 import { gemm } from "../kernels/gemm.js";
-import { conv2dBackwardWasm, conv2dForwardWasm, convWasmFits } from "../kernels/wasm/conv-wasm.js";
+import {
+  conv2dBackwardWasm, conv2dDirectForwardWasm, conv2dDirectWeightGradWasm, conv2dForwardWasm, convDirectEligible,
+  convWasmFits, type SavedColumns,
+} from "../kernels/wasm/conv-wasm.js";
 import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { pad } from "./pad.js";
@@ -146,17 +149,27 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv
 /**
  * The same convolution with every step (unfold, products, reorder, bias; and backward) inside the WebAssembly
  * module: the column matrices never become JS arrays, and backward recomputes them rather than keep them.
+ * Eligible shapes (convDirectEligible) skip the columns: a direct kernel, same bits forward; its weight
+ * gradient sums in another order (within float32 rounding of the readable path's).
  */
 function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv2dInfo): Tensor {
   const x = input.data as Float32Array, w = weight.data as Float32Array;
   const out = new Float32Array(info.batchSize * info.outChannels * info.outHeight * info.outWidth);
-  conv2dForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
+  // Short filters on wide rows (LeNet's first layer) skip the column matrix altogether.
+  const direct = convDirectEligible(info);
+  // Only the weight gradient reads the columns; keep them in wasm memory for it when one will be asked for.
+  const keepColumns = isGradEnabled() && weight.requiresGrad;
+  let kept: SavedColumns | null = null;
+  if (direct) conv2dDirectForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
+  else kept = conv2dForwardWasm(x, w, bias && bias.data as Float32Array, info, out, keepColumns);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   return record(new Tensor(out, info.outputShape), "ConvolutionBackward", inputs, (gradOutput) => {
     const gy = gradOutput.data as Float32Array;
     const gw = weight.requiresGrad ? new Float32Array(weight.size) : null;
     const gx = input.requiresGrad ? new Float32Array(input.size) : null;
-    conv2dBackwardWasm(x, w, gy, info, gx, gw);
+    // The direct kernels cover the weight gradient only; an input that needs one goes through the columns.
+    if (direct && gx === null && gw !== null) conv2dDirectWeightGradWasm(x, gy, info, gw);
+    else conv2dBackwardWasm(x, w, gy, info, gx, gw, kept);
     const gradBias = bias !== null && bias.requiresGrad ? new Tensor(biasGradient(gy, info), bias.shape) : null;
     const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
     return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gradBias];

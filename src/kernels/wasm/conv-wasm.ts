@@ -41,7 +41,17 @@ interface ConvExports {
   reorderF32(gemmLayout: number, tensorLayout: number, bias: number, count: number, outChannels: number,
     positions: number, toTensor: number): void;
   sigmoidF32(x: number, y: number, n: number): void;
+  sigmoidBackwardF32(gy: number, y: number, gx: number, n: number): void;
+  paddedWidth(outW: number, kW: number): number;
+  convDirectF32(images: number, padded: number, weights: number, bias: number, out: number, count: number,
+    ...shape: DirectShape): void;
+  convDirectWeightGradF32(images: number, padded: number, gradOut: number, gradWeights: number, count: number,
+    ...shape: DirectShape): void;
 }
+
+/** The direct kernels' shape arguments, in asm/conv.ts's order after `count`. */
+type DirectShape = [C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number,
+  outChannels: number, outH: number, outW: number];
 
 const PAGE_BYTES = 65536;
 /** Must equal --maximumMemory in the build:wasm script (pages of 64 KiB): 2 GiB. */
@@ -78,12 +88,58 @@ function kernels(): ConvExports {
 }
 
 /**
- * Lays out buffers of the given float counts after the module's static data and grows memory to hold them;
- * returns their byte offsets. Each call starts afresh: nothing in memory outlives a kernel call.
+ * Column matrices a forward leaves in memory for its backward, as a stack right after the module's static
+ * data; each call's scratch buffers go above it. Backward runs in the reverse order of forward, so it finds
+ * its columns on top and pops them (with anything above). This is a cache, never a requirement: when a new
+ * entry would pass SAVED_BUDGET_BYTES the stack is emptied, and a backward whose entry is gone recomputes
+ * its columns. So a forward whose backward never comes (evaluation without noGrad) costs memory only until
+ * the budget is reached, and the memory never grows past budget + one call's scratch.
+ */
+export interface SavedColumns { readonly at: number; readonly end: number }
+const saved: SavedColumns[] = [];
+const SAVED_BUDGET_BYTES = 96 * 2 ** 20;
+
+function dataEnd(): number {
+  return Math.ceil(kernels().scratchStart() / ALIGN_BYTES) * ALIGN_BYTES;
+}
+
+function savedEnd(): number {
+  return saved.length > 0 ? saved[saved.length - 1].end : dataEnd();
+}
+
+/** Room for `floats` floats on the saved stack, or null when they alone pass the budget. */
+function pushSaved(floats: number): SavedColumns | null {
+  const bytes = Math.ceil((floats * 4) / ALIGN_BYTES) * ALIGN_BYTES;
+  if (bytes > SAVED_BUDGET_BYTES) return null;
+  if (savedEnd() + bytes - dataEnd() > SAVED_BUDGET_BYTES) saved.length = 0;
+  const entry = { at: savedEnd(), end: savedEnd() + bytes };
+  saved.push(entry);
+  return entry;
+}
+
+/** Whether an entry still holds what its forward put there. */
+function isSaved(entry: SavedColumns | null): entry is SavedColumns {
+  return entry !== null && saved.includes(entry);
+}
+
+/** Releases an entry and every entry above it (pushed later, so already used or abandoned). */
+export function releaseSaved(entry: SavedColumns | null): void {
+  const index = entry === null ? -1 : saved.indexOf(entry);
+  if (index >= 0) saved.length = index;
+}
+
+/** How many bytes the saved stack holds (for tests). */
+export function savedColumnsBytes(): number {
+  return savedEnd() - dataEnd();
+}
+
+/**
+ * Lays out buffers of the given float counts above the saved stack and grows memory to hold them;
+ * returns their byte offsets. Each call starts afresh: nothing in this scratch outlives a kernel call.
  */
 function layout(floatCounts: number[]): number[] {
-  const exports = kernels(), memory = loaded!.memory;
-  let at = Math.ceil(exports.scratchStart() / ALIGN_BYTES) * ALIGN_BYTES;
+  const memory = loaded!.memory;
+  let at = savedEnd();
   const offsets = floatCounts.map((count) => {
     const offset = at;
     at += Math.ceil((count * 4) / ALIGN_BYTES) * ALIGN_BYTES;
@@ -128,15 +184,22 @@ export function convWasmFits(info: Conv2dInfo): boolean {
   return floats * 4 + 2 ** 20 <= MAX_CALL_BYTES;
 }
 
-/** out [N, C_out, outH, outW] = conv2d(x, w) + bias, for an info record with zero padding. */
+/**
+ * out [N, C_out, outH, outW] = conv2d(x, w) + bias, for an info record with zero padding.
+ * With keepColumns, a batch that is one chunk leaves its column matrix on the saved stack for
+ * conv2dBackwardWasm and returns the entry (null otherwise).
+ */
 export function conv2dForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
-  out: Float32Array): void {
+  out: Float32Array, keepColumns = false): SavedColumns | null {
   const exports = kernels();
   const { positions, rows, groupRows, imageSize, chunkImages } = sizes(info);
   const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
-  const [work, wAt, biasAt, xAt, columnsAt, productAt, outAt] = layout([
+  const columnsFloats = rows * chunkImages * positions;
+  const kept = keepColumns && chunkImages === N && N > 0 ? pushSaved(columnsFloats) : null;
+  const [work, wAt, biasAt, xAt, scratchColumnsAt, productAt, outAt] = layout([
     exports.workspaceBytes(outPerGroup) / 4, w.length, outChannels, chunkImages * imageSize,
-    rows * chunkImages * positions, outChannels * chunkImages * positions, outChannels * chunkImages * positions]);
+    kept ? 0 : columnsFloats, outChannels * chunkImages * positions, outChannels * chunkImages * positions]);
+  const columnsAt = kept ? kept.at : scratchColumnsAt;
   put(w, wAt);
   if (bias) put(bias, biasAt);
   for (let first = 0; first < N; first += chunkImages) {
@@ -151,30 +214,37 @@ export function conv2dForwardWasm(x: Float32Array, w: Float32Array, bias: Float3
     exports.reorderF32(productAt, outAt, bias ? biasAt : 0, count, outChannels, positions, 1);
     take(out, outAt, count * outChannels * positions, first * outChannels * positions);
   }
+  return kept;
 }
 
 /**
  * The weight gradient (accumulated into gw, which the caller zeroes) and the input gradient (written to gx)
- * of conv2dForwardWasm, given the output gradient gy; either may be null when not needed.
+ * of conv2dForwardWasm, given the output gradient gy; either may be null when not needed. Uses the forward's
+ * saved columns when they are still there (and releases them), and recomputes them otherwise.
  */
 export function conv2dBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
-  gx: Float32Array | null, gw: Float32Array | null): void {
+  gx: Float32Array | null, gw: Float32Array | null, kept: SavedColumns | null = null): void {
   const exports = kernels();
   const { positions, rows, groupRows, imageSize, chunkImages } = sizes(info);
   const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
-  const [work, wAt, gwAt, xAt, columnsAt, gyAt, productAt, gxAt] = layout([
+  const reuse = isSaved(kept) && chunkImages === N;
+  if (!reuse) releaseSaved(kept);
+  const [work, wAt, gwAt, xAt, scratchColumnsAt, gyAt, productAt, gxAt] = layout([
     exports.workspaceBytes(Math.max(outPerGroup, groupRows)) / 4, w.length, w.length, chunkImages * imageSize,
-    rows * chunkImages * positions, outChannels * chunkImages * positions, outChannels * chunkImages * positions,
-    gx ? chunkImages * imageSize : 0]);
+    reuse ? 0 : rows * chunkImages * positions, outChannels * chunkImages * positions,
+    outChannels * chunkImages * positions, gx ? chunkImages * imageSize : 0]);
+  const columnsAt = reuse ? kept.at : scratchColumnsAt;
   put(w, wAt);
   if (gw) heap.fill(0, gwAt / 4, gwAt / 4 + w.length);
   for (let first = 0; first < N; first += chunkImages) {
     const count = Math.min(chunkImages, N - first), width = count * positions;
     put(gy.subarray(first * outChannels * positions, (first + count) * outChannels * positions), gyAt);
     exports.reorderF32(productAt, gyAt, 0, count, outChannels, positions, 0); // dY as [C_out, images·L]
-    if (gw) { // dW_g += dY_g · columns_gᵀ, columns recomputed: they never left the forward's call
-      put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-      exports.im2colF32(xAt, columnsAt, count, ...geometry(info));
+    if (gw) { // dW_g += dY_g · columns_gᵀ
+      if (!reuse) {
+        put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
+        exports.im2colF32(xAt, columnsAt, count, ...geometry(info));
+      }
       for (let g = 0; g < info.groups; g++) {
         exports.gemmF32(productAt + g * outPerGroup * width * 4, columnsAt + g * groupRows * width * 4,
           gwAt + g * outPerGroup * groupRows * 4, work, outPerGroup, groupRows, width, 0, 1, 1, 0, outPerGroup, 0, groupRows);
@@ -191,6 +261,70 @@ export function conv2dBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32
     }
   }
   if (gw) take(gw, gwAt, w.length);
+  if (reuse) releaseSaved(kept);
+}
+
+/**
+ * Whether conv2d goes through the direct kernels (asm/conv.ts convDirectF32) instead of unfold + gemm:
+ * stride 1, dilation 1, one group, a short filter (C·kH·kW ≤ 64 taps, where the gemm spends more time
+ * packing 20 MB of columns than multiplying) and rows at least 16 wide (one full block of outputs).
+ * LeNet's first layer (1 channel, 5×5, 28 wide) qualifies; its second (150 taps, 10 wide) does not.
+ */
+export function convDirectEligible(info: Conv2dInfo): boolean {
+  return info.groups === 1 && info.strideHeight === 1 && info.strideWidth === 1
+    && info.dilationHeight === 1 && info.dilationWidth === 1
+    && info.inChannels * info.kernelHeight * info.kernelWidth <= 64 && info.outWidth >= 16;
+}
+
+function directShape(info: Conv2dInfo): DirectShape {
+  return [info.inChannels, info.inHeight, info.inWidth, info.kernelHeight, info.kernelWidth, info.padTop, info.padLeft,
+    info.outChannels, info.outHeight, info.outWidth];
+}
+
+/** Images per call of the direct kernels: their input and output (or output gradient) within the budget. */
+function directChunk(info: Conv2dInfo): number {
+  const perImage = info.inChannels * info.inHeight * info.inWidth + info.outChannels * info.outHeight * info.outWidth;
+  return Math.max(1, Math.min(info.batchSize, Math.floor(CONV_COLUMNS_BUDGET / perImage)));
+}
+
+function paddedFloats(exports: ConvExports, info: Conv2dInfo): number {
+  return info.inChannels * (info.outHeight + info.kernelHeight - 1) * exports.paddedWidth(info.outWidth, info.kernelWidth);
+}
+
+/** conv2dForwardWasm's result by the direct kernel (same bits: the gemm's order of sums); see convDirectEligible. */
+export function conv2dDirectForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
+  out: Float32Array): void {
+  const exports = kernels();
+  const chunk = directChunk(info);
+  const imageSize = info.inChannels * info.inHeight * info.inWidth;
+  const outSize = info.outChannels * info.outHeight * info.outWidth;
+  const [paddedAt, wAt, biasAt, xAt, outAt] = layout([paddedFloats(exports, info), w.length, info.outChannels,
+    chunk * imageSize, chunk * outSize]);
+  put(w, wAt);
+  if (bias) put(bias, biasAt);
+  for (let first = 0; first < info.batchSize; first += chunk) {
+    const count = Math.min(chunk, info.batchSize - first);
+    put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
+    exports.convDirectF32(xAt, paddedAt, wAt, bias ? biasAt : 0, outAt, count, ...directShape(info));
+    take(out, outAt, count * outSize, first * outSize);
+  }
+}
+
+/** The weight gradient of conv2dDirectForwardWasm, written to gw (summed in its own order: float32 rounding apart from the gemm's). */
+export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, info: Conv2dInfo, gw: Float32Array): void {
+  const exports = kernels();
+  const chunk = directChunk(info);
+  const imageSize = info.inChannels * info.inHeight * info.inWidth;
+  const outSize = info.outChannels * info.outHeight * info.outWidth;
+  const [paddedAt, gwAt, xAt, gyAt] = layout([paddedFloats(exports, info), gw.length, chunk * imageSize, chunk * outSize]);
+  heap.fill(0, gwAt / 4, gwAt / 4 + gw.length);
+  for (let first = 0; first < info.batchSize; first += chunk) {
+    const count = Math.min(chunk, info.batchSize - first);
+    put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
+    put(gy.subarray(first * outSize, (first + count) * outSize), gyAt);
+    exports.convDirectWeightGradF32(xAt, paddedAt, gyAt, gwAt, count, ...directShape(info));
+  }
+  take(gw, gwAt, gw.length);
 }
 
 /** y = sigmoid(x), elementwise over float32 arrays of equal length. */
@@ -204,5 +338,19 @@ export function sigmoidWasm(x: Float32Array, y: Float32Array): void {
     put(x.subarray(start, start + count), inAt);
     exports.sigmoidF32(inAt, outAt, count);
     take(y, outAt, count, start);
+  }
+}
+
+/** gx = gy · y · (1 - y) over float32 arrays of equal length, y being sigmoid's output. */
+export function sigmoidBackwardWasm(gy: Float32Array, y: Float32Array, gx: Float32Array): void {
+  const exports = kernels();
+  const slice = 1 << 20;
+  const [gyAt, yAt, gxAt] = layout([Math.min(slice, y.length), Math.min(slice, y.length), Math.min(slice, y.length)]);
+  for (let start = 0; start < y.length; start += slice) {
+    const count = Math.min(slice, y.length - start);
+    put(gy.subarray(start, start + count), gyAt);
+    put(y.subarray(start, start + count), yAt);
+    exports.sigmoidBackwardF32(gyAt, yAt, gxAt, count);
+    take(gx, gxAt, count, start);
   }
 }
