@@ -1,0 +1,73 @@
+// The real lessons that draw figures, run as `npm start` runs them (lesson runner, CI settings), then opened
+// in Chromium twice: the executed notebook rendered to HTML by nbconvert (plotly.js draws every figure) and
+// the course site page (every figure's picture is there). Page errors fail the test; screenshots are saved.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lintLessons } from "../../tools/lessons/lint.js";
+import { executedNotebook, serializeNotebook } from "../../tools/lessons/notebook.js";
+import { runLesson, WorkerPool, type CellResult } from "../../tools/lessons/runner.js";
+import { renderLessonPage } from "../../tools/lessons/site.js";
+import { BROWSER_WORK, inkedPixels, launchChromium, NO_CHROMIUM, REPO_ROOT, SCREENSHOTS, watchedPage } from "./chromium.js";
+
+const PYTHON = "/usr/bin/python3";
+const HAS_NBCONVERT = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import nbconvert"]).status === 0;
+if (!HAS_NBCONVERT) console.warn("\n*** lesson nbconvert pages SKIPPED: apt-get install jupyter-nbconvert ***\n");
+
+const { lessons } = lintLessons(REPO_ROOT);
+const withFigures = lessons.filter((lesson) => lesson.cells.some((cell) => cell.kind === "code" && /\b(show|liveFigure)\(/.test(cell.code)));
+
+describe.skipIf(NO_CHROMIUM || withFigures.length === 0)("lessons with figures in the browser", () => {
+  let browser: Browser;
+  const runs = new Map<string, Promise<CellResult[]>>();
+  beforeAll(async () => {
+    browser = await launchChromium();
+    const pool = new WorkerPool();
+    for (const lesson of withFigures) runs.set(lesson.slug, runLesson(lesson, { root: REPO_ROOT, quick: true }, pool).done);
+  });
+  afterAll(async () => { await browser?.close(); });
+
+  for (const lesson of withFigures) {
+    it(`${lesson.slug}: figures draw in the nbconvert page and on the course site`, async () => {
+      const results = await runs.get(lesson.slug)!;
+      expect(results.filter((r) => r.status !== "ok").map((r) => `${r.status}: ${r.note ?? ""}`)).toEqual([]);
+      const figures = results.flatMap((r) => r.outputs).filter((o) => o.output_type === "display_data" && "image/svg+xml" in o.data).length;
+      expect(figures).toBeGreaterThan(0);
+      const dir = join(BROWSER_WORK, "lessons");
+      mkdirSync(dir, { recursive: true });
+
+      // The course site page.
+      const sitePath = join(dir, `${lesson.slug}.site.html`);
+      writeFileSync(sitePath, renderLessonPage(lesson, results));
+      const site = await watchedPage(browser);
+      await site.page.goto(pathToFileURL(sitePath).href);
+      const inked = await inkedPixels(site.page, "img.figure");
+      const frames = await site.page.locator("iframe.viz").count();
+      expect(inked.length + frames).toBe(figures);
+      expect(inked.filter((count) => count < 500)).toEqual([]);
+      expect(site.errors).toEqual([]);
+      expect(site.external).toEqual([]);
+      await site.page.screenshot({ path: join(SCREENSHOTS, `viz-lesson-${lesson.slug}-site.png`), fullPage: true });
+
+      // The executed notebook, rendered by nbconvert.
+      if (!HAS_NBCONVERT) return;
+      const notebookPath = join(dir, `${lesson.slug}.ipynb`);
+      writeFileSync(notebookPath, serializeNotebook(executedNotebook(lesson, results)));
+      const converted = spawnSync(PYTHON, ["-m", "nbconvert", "--to", "html", "--output", `${lesson.slug}.nbconvert`, notebookPath],
+        { cwd: dir, encoding: "utf8", timeout: 120_000 });
+      expect(converted.status, converted.stderr).toBe(0);
+      const notebook = await watchedPage(browser);
+      await notebook.page.goto(pathToFileURL(join(dir, `${lesson.slug}.nbconvert.html`)).href);
+      await notebook.page.waitForFunction((count) => document.querySelectorAll(".convlab-figure .main-svg").length >= count,
+        figures, { timeout: 30_000 });
+      const undrawn = await notebook.page.$$eval(".convlab-figure", (holders) => holders.filter((h) => !h.querySelector(".main-svg")).length);
+      expect(undrawn).toBe(0);
+      expect(notebook.errors).toEqual([]);
+      expect(notebook.external.filter((url) => !/require|mathjax/i.test(url))).toEqual([]);
+      await notebook.page.screenshot({ path: join(SCREENSHOTS, `viz-lesson-${lesson.slug}-nbconvert.png`), fullPage: true });
+    }, 900_000);
+  }
+});
