@@ -1,10 +1,11 @@
 // Pooling straight over the input's windows, for the common case where windows neither overlap nor leave the
 // input (LeNet's 2×2, stride 2): no column matrix, one pass over the input forward and one over the gradient
 // backward. The readable path in src/ops/pool.ts (im2col, reduce each column, col2im) handles every case;
-// these loops do the same arithmetic in the same order, so they give the same bits
+// these loops (and the WebAssembly 2×2 kernel) do the same arithmetic in the same order, so they give the same bits
 // (test/kernels/pool-windows.test.ts compares them).
 import type { Pool2dInfo } from "../calc/pool-info.js";
 import type { FloatStorage } from "../tensor/dtype.js";
+import { avgPool2x2BackwardWasm, avgPool2x2Wasm } from "./wasm/conv-wasm.js";
 
 /**
  * Whether every window lies inside the input (no padding, no ceil-mode overhang), windows do not overlap
@@ -19,10 +20,19 @@ export function directPoolable(info: Pool2dInfo): boolean {
     && (info.outWidth - 1) * info.strideWidth + info.kernelWidth <= info.inWidth;
 }
 
+/**
+ * LeNet's case — 2×2 windows, stride 2, float32 — runs in WebAssembly SIMD (asm/conv.ts avgPool2x2F32), with
+ * the same additions in the same order; the divisor must then be exact in float32 (any divisor up to 2^24).
+ */
+function isWasm2x2(info: Pool2dInfo, divisor: number): boolean {
+  return info.kernelHeight === 2 && info.kernelWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2
+    && Math.fround(divisor) === divisor;
+}
+
 /** out[plane, oh, ow] = (sum over the window, taps in row-major order) / divisor, for every plane (n, c). */
 export function avgPoolWindows(x: FloatStorage, out: FloatStorage, planes: number, info: Pool2dInfo, divisor: number): void {
-  if (info.kernelHeight === 2 && info.kernelWidth === 2 && x instanceof Float32Array && out instanceof Float32Array) {
-    avgPool2x2Float32(x, out, planes, info, divisor);
+  if (x instanceof Float32Array && out instanceof Float32Array && isWasm2x2(info, divisor)) {
+    avgPool2x2Wasm(x, out, planes, info.inHeight, info.inWidth, info.outHeight, info.outWidth, divisor);
     return;
   }
   const H = info.inHeight, W = info.inWidth, outH = info.outHeight, outW = info.outWidth;
@@ -42,32 +52,13 @@ export function avgPoolWindows(x: FloatStorage, out: FloatStorage, planes: numbe
   }
 }
 
-/**
- * LeNet's case, unrolled: the same four additions in the same order, each rounded to float32 (Math.fround)
- * as storing the partial sum in a Float32Array would.
- */
-function avgPool2x2Float32(x: Float32Array, out: Float32Array, planes: number, info: Pool2dInfo, divisor: number): void {
-  const H = info.inHeight, W = info.inWidth, outH = info.outHeight, outW = info.outWidth;
-  const sH = info.strideHeight, sW = info.strideWidth;
-  let o = 0;
-  for (let p = 0; p < planes; p++) {
-    for (let oh = 0; oh < outH; oh++) {
-      let corner = p * H * W + oh * sH * W;
-      for (let ow = 0; ow < outW; ow++, o++, corner += sW) {
-        const top = Math.fround(x[corner] + x[corner + 1]);
-        out[o] = Math.fround(Math.fround(top + x[corner + W]) + x[corner + W + 1]) / divisor;
-      }
-    }
-  }
-}
-
 /** The gradient of avgPoolWindows: each input pixel of a window receives that window's gradient / divisor. */
 export function avgPoolWindowsBackward(gy: FloatStorage, grad: FloatStorage, planes: number, info: Pool2dInfo,
   divisor: number): void {
   const H = info.inHeight, W = info.inWidth, outH = info.outHeight, outW = info.outWidth;
   const kH = info.kernelHeight, kW = info.kernelWidth, sH = info.strideHeight, sW = info.strideWidth;
-  if (kH === 2 && kW === 2 && gy instanceof Float32Array && grad instanceof Float32Array) {
-    avgPool2x2BackwardFloat32(gy, grad, planes, info, divisor);
+  if (gy instanceof Float32Array && grad instanceof Float32Array && isWasm2x2(info, divisor)) {
+    avgPool2x2BackwardWasm(gy, grad, planes, H, W, outH, outW, divisor);
     return;
   }
   let o = 0;
@@ -79,24 +70,6 @@ export function avgPoolWindowsBackward(gy: FloatStorage, grad: FloatStorage, pla
         const share = gy[o] / divisor;
         // += onto the zeroed gradient (not =): 0 + (-0) is +0, as col2im gives.
         for (let i = 0; i < kH; i++) for (let j = 0; j < kW; j++) grad[corner + i * W + j] += share;
-      }
-    }
-  }
-}
-
-/** LeNet's case, unrolled; `+ 0` turns a -0 share into +0, as adding it to the zeroed gradient does. */
-function avgPool2x2BackwardFloat32(gy: Float32Array, grad: Float32Array, planes: number, info: Pool2dInfo,
-  divisor: number): void {
-  const H = info.inHeight, W = info.inWidth, outH = info.outHeight, outW = info.outWidth;
-  const sH = info.strideHeight, sW = info.strideWidth;
-  let o = 0;
-  for (let p = 0; p < planes; p++) {
-    for (let oh = 0; oh < outH; oh++) {
-      let corner = p * H * W + oh * sH * W;
-      for (let ow = 0; ow < outW; ow++, o++, corner += sW) {
-        const share = gy[o] / divisor + 0;
-        grad[corner] = share; grad[corner + 1] = share;
-        grad[corner + W] = share; grad[corner + W + 1] = share;
       }
     }
   }

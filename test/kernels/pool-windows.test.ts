@@ -50,6 +50,11 @@ const cases: Case[] = [
   { kind: "avg", shape: [4, 6, 28, 28], kernel: [2, 2], dtype: "float32", options: { stride: [2, 2] } },
   { kind: "max", shape: [4, 6, 28, 28], kernel: [2, 2], dtype: "float32", options: { stride: [2, 2] } },
   { kind: "avg", shape: [3, 16, 10, 10], kernel: [2, 2], dtype: "float64", options: {} },
+  // The WebAssembly 2×2 kernel: four outputs per step, a scalar tail, odd sizes floored, divisorOverride.
+  { kind: "avg", shape: [2, 3, 7, 9], kernel: [2, 2], dtype: "float32", options: { stride: [2, 2] } },
+  { kind: "avg", shape: [1, 2, 10, 10], kernel: [2, 2], dtype: "float32", options: {} },
+  { kind: "avg", shape: [2, 2, 6, 22], kernel: [2, 2], dtype: "float32", options: { divisorOverride: 3 } },
+  { kind: "avg", shape: [1, 1, 2, 2], kernel: [2, 2], dtype: "float32", options: {} },
 ];
 for (let k = 0; k < 60; k++) {
   const kernel: [number, number] = [1 + pick(3), 1 + pick(3)];
@@ -79,6 +84,22 @@ describe("pooling: direct window loops give the readable path's bits", () => {
   test("the random cases exercise both paths", () => {
     expect(direct).toBeGreaterThan(10);
     expect(direct).toBeLessThan(cases.length - 10);
+  });
+});
+
+describe("pooling: signed zeros", () => {
+  test("a window of four -0 averages to +0 (the readable sum starts from +0), forward and backward", () => {
+    for (const kernels of ["fast", "readable"] as const) {
+      for (const dtype of ["float32", "float64"] as const) {
+        const data = dtype === "float32" ? new Float32Array(6 * 8).fill(-0) : new Float64Array(6 * 8).fill(-0);
+        const x = new Tensor(data, [1, 1, 6, 8]);
+        x.requiresGrad = true;
+        const y = avgPool2dWith(kernels, x, 2);
+        expect(Array.from(y.data).every((v) => Object.is(v, 0)), `${kernels} ${dtype}`).toBe(true);
+        y.backward(new Tensor(dtype === "float32" ? new Float32Array(12).fill(-0) : new Float64Array(12).fill(-0), [1, 1, 3, 4]));
+        expect(Array.from(x.grad!.data).every((v) => Object.is(v, 0)), `${kernels} ${dtype} grad`).toBe(true);
+      }
+    }
   });
 });
 

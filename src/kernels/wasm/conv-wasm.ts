@@ -42,6 +42,9 @@ interface ConvExports {
     positions: number, toTensor: number): void;
   sigmoidF32(x: number, y: number, n: number): void;
   sigmoidBackwardF32(gy: number, y: number, gx: number, n: number): void;
+  avgPool2x2F32(x: number, out: number, planes: number, H: number, W: number, outH: number, outW: number, divisor: number): void;
+  avgPool2x2BackwardF32(gy: number, grad: number, planes: number, H: number, W: number, outH: number, outW: number,
+    divisor: number): void;
   paddedWidth(outW: number, kW: number): number;
   convDirectF32(images: number, padded: number, weights: number, bias: number, out: number, count: number,
     ...shape: DirectShape): void;
@@ -352,5 +355,42 @@ export function sigmoidBackwardWasm(gy: Float32Array, y: Float32Array, gx: Float
     put(y.subarray(start, start + count), yAt);
     exports.sigmoidBackwardF32(gyAt, yAt, gxAt, count);
     take(gx, gxAt, count, start);
+  }
+}
+
+/** Planes per call of the pooling kernels, so a huge batch never needs a huge memory. */
+function poolChunk(planes: number, planeFloats: number): number {
+  return Math.max(1, Math.min(planes, Math.floor(CONV_COLUMNS_BUDGET / Math.max(1, planeFloats))));
+}
+
+/**
+ * 2×2, stride 2 average pooling of `planes` H×W float32 planes into out (planes × outH × outW), every window
+ * inside its plane; divisor must be a float32 value. Same bits as the readable path (asm/conv.ts avgPool2x2F32).
+ */
+export function avgPool2x2Wasm(x: Float32Array, out: Float32Array, planes: number, H: number, W: number,
+  outH: number, outW: number, divisor: number): void {
+  const exports = kernels();
+  const chunk = poolChunk(planes, H * W);
+  const [xAt, outAt] = layout([chunk * H * W, chunk * outH * outW + 4]);
+  for (let first = 0; first < planes; first += chunk) {
+    const count = Math.min(chunk, planes - first);
+    put(x.subarray(first * H * W, (first + count) * H * W), xAt);
+    exports.avgPool2x2F32(xAt, outAt, count, H, W, outH, outW, divisor);
+    take(out, outAt, count * outH * outW, first * outH * outW);
+  }
+}
+
+/** The gradient of avgPool2x2Wasm: grad (planes × H × W, written whole) from gy (planes × outH × outW). */
+export function avgPool2x2BackwardWasm(gy: Float32Array, grad: Float32Array, planes: number, H: number, W: number,
+  outH: number, outW: number, divisor: number): void {
+  const exports = kernels();
+  const chunk = poolChunk(planes, H * W);
+  const [gyAt, gradAt] = layout([chunk * outH * outW, chunk * H * W]);
+  for (let first = 0; first < planes; first += chunk) {
+    const count = Math.min(chunk, planes - first);
+    put(gy.subarray(first * outH * outW, (first + count) * outH * outW), gyAt);
+    heap.fill(0, gradAt / 4, gradAt / 4 + count * H * W);
+    exports.avgPool2x2BackwardF32(gyAt, gradAt, count, H, W, outH, outW, divisor);
+    take(grad, gradAt, count * H * W, first * H * W);
   }
 }
