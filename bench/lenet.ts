@@ -11,6 +11,7 @@ import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { formatTable, formatTargets, ratios, summarise, targets, type FrameworkSummary } from "./report.js";
 import { runWorker, torchUnavailableReason } from "./spawn.js";
 import { soak } from "./soak.js";
+import { convlabBuildFingerprint } from "./fingerprint.js";
 import { BATCH_SIZE, FRAMEWORKS, LEARNING_RATE, type Framework, type WorkerResult, type WorkerSpec } from "./workload.js";
 
 /** TF.js's cpu backend trains ≈16 examples/s, so it gets one batch in the first round, not the full workload. */
@@ -98,9 +99,10 @@ function bench(options: BenchOptions): void {
 }
 
 function runSoak(options: BenchOptions): number {
+  const startedOn = { ...machine(), convlabBuild: convlabBuildFingerprint() };
   const result = soak(options.epochs, options.seed, options.maxBatches, (line) => console.log(line));
   console.log(result.summary);
-  writeJson(options.out, { ...machine(), mode: "soak", options, ...result });
+  writeJson(options.out, { ...startedOn, finished: new Date().toISOString(), mode: "soak", options, ...result });
   console.log(`bench: wrote ${options.out}`);
   return result.peakUnderLimit && result.flat ? 0 : 1;
 }
