@@ -25,6 +25,13 @@ function insideEnd(offset: i32, stride: i32, size: i32, outSize: i32, first: i32
 function copy(dst: usize, src: usize, floats: i32): void {
   let k = 0;
   for (; k + 4 <= floats; k += 4) v128.store(dst + <usize>k * 4, v128.load(src + <usize>k * 4));
+  if (k < floats && floats >= 4) {
+    // The last 1–3 floats: one vector ending at the run's end, overlapping floats already copied
+    // (safe because source and destination never overlap).
+    const last = <usize>(floats - 4) * 4;
+    v128.store(dst + last, v128.load(src + last));
+    return;
+  }
   for (; k < floats; k++) store<f32>(dst + <usize>k * 4, load<f32>(src + <usize>k * 4));
 }
 @inline

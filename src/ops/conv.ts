@@ -182,10 +182,12 @@ function biasGradient(gy: FloatStorage, info: Conv2dInfo): FloatStorage {
   const gb = allocate(gy instanceof Float32Array ? "float32" : "float64", outChannels) as FloatStorage;
   for (let n = 0; n < info.batchSize; n++) {
     for (let o = 0; o < outChannels; o++) {
-      const start = (n * outChannels + o) * positions;
-      let total = 0;
-      for (let l = 0; l < positions; l++) total += gy[start + l];
-      gb[o] += total;
+      const start = (n * outChannels + o) * positions, end = start + positions;
+      // Four running sums (positions mod 4) in float64: independent additions overlap in the CPU.
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, l = start;
+      for (; l + 4 <= end; l += 4) { s0 += gy[l]; s1 += gy[l + 1]; s2 += gy[l + 2]; s3 += gy[l + 3]; }
+      for (; l < end; l++) s0 += gy[l];
+      gb[o] += (s0 + s1) + (s2 + s3);
     }
   }
   return gb;
