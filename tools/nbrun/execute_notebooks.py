@@ -41,6 +41,21 @@ def runnable(cell):
     return cell.cell_type == "code" and cell.source.strip() != ""
 
 
+# The convlab kernel (tools/kernel/main.ts) writes errors thrown later by timers or promises to stderr of the
+# running cell with these prefixes, and still answers "ok": without this check such a notebook would pass.
+LATE_ERROR_PREFIXES = ("Uncaught exception:", "Unhandled promise rejection:")
+
+
+def late_error(outputs):
+    """The first "Uncaught exception: ..." or "Unhandled promise rejection: ..." block on the cell's stderr, or None."""
+    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr")
+    lines = text.split("\n")
+    for at, line in enumerate(lines):
+        if line.startswith(LATE_ERROR_PREFIXES):
+            return "\n".join([line, *[frame for frame in lines[at + 1:at + 4] if frame.strip()]])
+    return None
+
+
 def error_message(ename, evalue, traceback):
     headline = f"{ename}: {evalue}" if ename or evalue else "error without ename/evalue (kernel protocol gap)"
     frames = [line for line in (traceback or [])[1:6] if line.strip()]
@@ -129,6 +144,9 @@ class NotebookRun:
             errors = [o for o in cell.outputs if o.get("output_type") == "error"]
             if outcome["status"] == "ok" and errors:
                 outcome = {**outcome, "status": "error", "message": error_message(errors[0].get("ename"), errors[0].get("evalue"), errors[0].get("traceback"))}
+            late = late_error(cell.outputs) if outcome["status"] == "ok" else None
+            if late:
+                outcome = {**outcome, "status": "error", "message": f"an error thrown later by a timer or promise surfaced in this cell: {late}"}
             if outcome["status"] == "ok" and cell.get("execution_count") is None:
                 outcome = {**outcome, "status": "unexecuted", "message": "the cell has no execution_count"}
             entry = {"index": index, "number": index + 1, "cellCount": cell_count, "source": lesson_source(cell),

@@ -1,0 +1,172 @@
+// Faults in the notebook tooling, provoked in the real convlab kernel through `npm run notebooks:exec`
+// (dist/tools/nbrun/main.js → nbclient): a kernel killed from outside its cell's control, an output flood,
+// a training loop cut off by its cell timeout, an error thrown later by a timer, an unhandled rejection.
+// Each must end in a report that names the notebook and a cell, within its timeout, and never as success.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "../kernel/kernel-client.js";
+
+const NBRUN = join(REPO_ROOT, "dist/tools/nbrun/main.js");
+const RUN_LIMIT_MS = 150_000;
+
+const nbclientAvailable =
+  spawnSync("/usr/bin/python3", ["-c", "import nbclient, nbformat, jupyter_client"]).status === 0;
+if (!nbclientAvailable) {
+  console.warn("\n*** SKIPPING nbrun fault tests: /usr/bin/python3 cannot import nbclient (apt-get install python3-nbclient)\n");
+}
+
+interface CellReport { number: number | null; status: string; message?: string }
+interface NotebookReport { notebook: string; passed: boolean; seconds: number; cells: CellReport[]; failures: CellReport[] }
+
+function writeNotebook(dir: string, name: string, sources: string[], timeouts: Record<number, number> = {}): string {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "convlab", display_name: "TypeScript (convlab)", language: "typescript" } },
+    cells: sources.map((source, index) => ({
+      id: `cell-${index}`,
+      cell_type: "code",
+      source,
+      metadata: timeouts[index] ? { convlab: { timeout: timeouts[index] } } : {},
+      execution_count: null,
+      outputs: [],
+    })),
+  };
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(notebook));
+  return path;
+}
+
+// Kills the kernel's whole process group when the kernel leads one (jupyter_client starts kernels in a
+// new session), as an OOM killer or a `kill -9 -PGID` from a terminal would; otherwise only the kernel,
+// so the test runner itself is never in the blast radius.
+const KILL_OWN_GROUP = `
+const { execSync } = require("node:child_process");
+const groupId = Number(execSync("ps -o pgid= -p " + process.pid).toString().trim());
+process.kill(groupId === process.pid ? -groupId : process.pid, "SIGKILL");
+`;
+
+// 200,000 lines in one synchronous loop, then a last line that must survive.
+const FLOOD = `for (let i = 0; i < 200000; i++) console.log("flood line " + i);\nconsole.log("LAST LINE after the flood");`;
+
+// A long synchronous train() on the bundled subset; the cell timeout (3 s) cuts it off long before its end.
+const TRAIN_SETUP = `
+const { data, DataLoader, lenet, loadFashionMnistSync, manualSeed, train } = require("convlab");
+manualSeed(0);
+const trainSet = loadFashionMnistSync({ split: "train", dir: data.bundledSubsetDir(), limit: 2048 });
+const testSet = loadFashionMnistSync({ split: "test", dir: data.bundledSubsetDir(), limit: 256 });
+`;
+const TRAIN_FOREVER = `train(lenet(), new DataLoader(trainSet, { batchSize: 64, shuffle: true, seed: 0 }), new DataLoader(testSet, { batchSize: 128 }), { epochs: 1000, lr: 0.9, progress: "lines" });`;
+
+function runNbrun(notebooks: string[], outDir: string, jupyterPath: string) {
+  const started = Date.now();
+  const run = spawnSync(process.execPath, [NBRUN, ...notebooks, "--out", outDir, "--timeout", "60"], {
+    env: { ...process.env, JUPYTER_PATH: jupyterPath },
+    encoding: "utf8",
+    timeout: RUN_LIMIT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr, seconds: (Date.now() - started) / 1000 };
+}
+
+describe.skipIf(!nbclientAvailable)("notebook tooling under faults, in the real kernel", () => {
+  // Inside the checkout, so `require("convlab")` in a cell finds the built library through node_modules.
+  mkdirSync(join(REPO_ROOT, "out"), { recursive: true });
+  const dir = mkdtempSync(join(REPO_ROOT, "out", "reliability-faults-"));
+  const outDir = join(dir, "out");
+  let prefix = "";
+  let run: ReturnType<typeof runNbrun>;
+  const byName = new Map<string, NotebookReport>();
+
+  const killed = writeNotebook(dir, "killed.ipynb", ["let before = 1;", KILL_OWN_GROUP, "before + 1"]);
+  const flood = writeNotebook(dir, "flood.ipynb", [FLOOD, '"after the flood"']);
+  const training = writeNotebook(dir, "training.ipynb", [TRAIN_SETUP, TRAIN_FOREVER, "1"], { 1: 3 });
+  const lateTimer = writeNotebook(dir, "late-timer.ipynb", [
+    'setTimeout(() => { throw new Error("late") }, 100);',
+    "await new Promise((resolve) => setTimeout(resolve, 500));",
+    '"third"',
+  ]);
+  const lateTimerBusy = writeNotebook(dir, "late-timer-busy.ipynb", [
+    'setTimeout(() => { throw new Error("late") }, 100);',
+    "const until = Date.now() + 500; while (Date.now() < until) {}",
+    '"third"',
+  ]);
+  const rejection = writeNotebook(dir, "rejection.ipynb", [
+    'Promise.reject(new Error("nobody catches me")); 1',
+    '"second"',
+  ]);
+
+  beforeAll(() => {
+    prefix = installKernelSpec();
+    run = runNbrun([killed, flood, training, lateTimer, lateTimerBusy, rejection], outDir, jupyterPathOf(prefix));
+    const report = JSON.parse(readFileSync(join(outDir, "report.json"), "utf8")) as { notebooks: NotebookReport[] };
+    for (const notebook of report.notebooks) byName.set(notebook.notebook, notebook);
+  }, RUN_LIMIT_MS + 10_000);
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
+  });
+
+  const failures = (path: string) => byName.get(path)!.failures.map((failure) => [failure.number, failure.status]);
+  const messageOf = (path: string, number: number) => byName.get(path)!.failures.find((failure) => failure.number === number)?.message ?? "";
+
+  it("the run ends by itself well inside its limit, and fails; of the six only the flood notebook passes rightly", () => {
+    expect(run.signal, "nbrun was killed by the test's time limit: it hung").toBeNull();
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toContain("3 of 6 notebooks passed"); // flood, and the two kernel-bug notebooks below
+    expect(run.stdout).toContain(`PASS ${flood}`);
+  });
+
+  it("(a) a kernel SIGKILLed with its process group mid-notebook: that cell crashed, the next one unexecuted", () => {
+    expect(run.stdout).toContain(`FAIL ${killed}`);
+    expect(failures(killed)).toEqual([[2, "crashed"], [3, "unexecuted"]]);
+    expect(run.stdout).toContain("cell 2 of 3 (index 1): crashed: the kernel died");
+  });
+
+  it("(b) 200,000 lines printed in one synchronous loop arrive whole, last line included", () => {
+    const executed = JSON.parse(readFileSync(join(outDir, "flood.ipynb"), "utf8"));
+    const printed = (executed.cells[0].outputs as { name: string; text: string[] }[])
+      .filter((output) => output.name === "stdout").map((output) => output.text.join("")).join("");
+    const lines = printed.split("\n");
+    expect(lines.length).toBe(200_002); // 200,000 flood lines, the last line, and the empty string after the final newline
+    expect(lines[199_999]).toBe("flood line 199999");
+    expect(lines[200_000]).toBe("LAST LINE after the flood");
+    expect(executed.cells[1].outputs[0].data["text/plain"]).toEqual(["'after the flood'"]);
+  });
+
+  it("(c) a long train() cut off by its 3 s cell timeout is a timeout of that cell, and the run goes on", () => {
+    expect(run.stdout).toContain(`FAIL ${training}`);
+    expect(failures(training)).toEqual([[2, "timeout"], [3, "unexecuted"]]);
+    expect(run.stdout).toContain("cell 2 of 3 (index 1): timeout: cell timed out after 3 s");
+    // Kernel start, the setup cell and 3 s of training; a hang would take the 60 s default or the test's limit.
+    expect(byName.get(training)!.seconds).toBeLessThan(45);
+  });
+
+  it("(d) an error thrown by a timer while the next cell awaits fails the notebook, blaming the cell it surfaced in", () => {
+    expect(run.stdout).toContain(`FAIL ${lateTimer}`);
+    expect(failures(lateTimer)).toEqual([[2, "error"]]);
+    expect(messageOf(lateTimer, 2)).toContain("Uncaught exception: Error: late");
+  });
+
+  // Known kernel bug (reported, tools/kernel is not this area): an error raised between cells is published
+  // under the finished cell's parent after its idle status; nbclient drops it and the notebook passes.
+  // These turn red once the kernel reports it in the next cell; then drop `.fails`.
+  it.fails("(d') an error thrown by a timer while the next cell busy-waits fails the notebook [kernel bug: passes]", () => {
+    expect(byName.get(lateTimerBusy)!.passed).toBe(false);
+    expect(byName.get(lateTimerBusy)!.failures.some((failure) => failure.number !== null && /late/.test(failure.message ?? ""))).toBe(true);
+  });
+
+  it.fails("(e) an unhandled promise rejection fails the notebook [kernel bug: passes]", () => {
+    expect(byName.get(rejection)!.passed).toBe(false);
+    expect(byName.get(rejection)!.failures.some((failure) => /nobody catches me/.test(failure.message ?? ""))).toBe(true);
+  });
+
+  it("every report line of a failing notebook names the notebook and a cell", () => {
+    for (const path of [killed, training, lateTimer]) {
+      expect(byName.get(path)!.failures.every((failure) => failure.number !== null)).toBe(true);
+    }
+  });
+});
