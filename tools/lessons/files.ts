@@ -25,7 +25,8 @@ export function lessonFiles(root: string): string[] {
   const folder = join(root, "lessons");
   if (!existsSync(folder)) return [];
   return readdirSync(folder)
-    .filter((name) => name.endsWith(".md"))
+    // lessons/README.md is the instructors' guide, not a lesson.
+    .filter((name) => name.endsWith(".md") && name !== "README.md")
     .sort()
     .map((name) => `lessons/${name}`);
 }

@@ -98,7 +98,9 @@ async function run(request: RunRequest): Promise<void> {
       emit({ output_type: "execute_result", execution_count: executionCount, data: mimeBundleOf(outcome.value), metadata: {} });
     }
     const ok = outcome.status === "ok";
-    void send({ type: "done", index: cell.index, ok, executionCount, milliseconds: performance.now() - started });
+    // Wait until "done" (and every output queued before it) is handed over: a large display still queued when the
+    // next long synchronous cell starts would otherwise reach the parent only after that cell, past its watchdog.
+    await send({ type: "done", index: cell.index, ok, executionCount, milliseconds: performance.now() - started });
     if (!ok) break;
   }
   converters.close();
