@@ -8,7 +8,6 @@ import { parseArgs } from "node:util";
 import {
   DataLoader, lenet, loadFashionMnistSync, manualSeed, nn, train, ValueError, type EpochMetrics,
 } from "../src/index.js";
-import { bundledSubsetDir } from "../src/data/index.js";
 
 const MODELS = { "lenet": { activation: "sigmoid", pooling: "avg" }, "lenet-relu-max": { activation: "relu", pooling: "max" } } as const;
 
@@ -47,11 +46,9 @@ async function main(): Promise<void> {
 
   // "full" uses the best source available (an explicit dir, the cache, Debian's package ...) and falls back to
   // the bundled subset with a note; "subset" always uses the bundled subset.
-  const subset = data === "subset" ? bundledSubsetDir() : undefined;
-  if (subset === null) throw new ValueError("train: --data subset, but the bundled subset (data/fashion-mnist-subset) is missing from this install");
-  const dir = subset;
-  const trainSet = loadFashionMnistSync({ split: "train", dir });
-  const testSet = loadFashionMnistSync({ split: "test", dir });
+  const source = data === "subset" ? "subset" : "auto";
+  const trainSet = loadFashionMnistSync({ split: "train", source });
+  const testSet = loadFashionMnistSync({ split: "test", source });
   console.log(`data: ${trainSet.length} train / ${testSet.length} test images from ${trainSet.source.kind} (${trainSet.source.path})`);
   for (const warning of trainSet.source.warnings ?? []) console.log(`note: ${warning}`);
 

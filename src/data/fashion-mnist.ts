@@ -35,6 +35,8 @@ export interface LoadFashionMnistOptions {
   split?: Split;
   /** A folder holding the four IDX files (raw or .gz, official names). */
   dir?: string;
+  /** "subset": skip every other source and load the subset bundled with convlab (checked against its SHA256SUMS). */
+  source?: "auto" | "subset";
   /** Allow a download into the cache when no local copy is found (default true; the sync loader never downloads). */
   download?: boolean;
   /** Keep only the first `limit` samples, in file order (not stratified). */
@@ -81,6 +83,7 @@ export function fashionMnistCacheDir(): string {
 export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): Promise<FashionMnist> {
   const split = checkOptions(options);
   const warnings: string[] = [];
+  if (options.source === "subset") return finish(split, loadSubset(split, options), options, warnings);
   const local = tryLocalSources(split, options, warnings);
   if (local) return finish(split, local, options, warnings);
   if (options.download !== false) {
@@ -101,7 +104,7 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
 export function loadFashionMnistSync(options: LoadFashionMnistOptions = {}): FashionMnist {
   const split = checkOptions(options);
   const warnings: string[] = [];
-  const local = tryLocalSources(split, options, warnings);
+  const local = options.source === "subset" ? null : tryLocalSources(split, options, warnings);
   return finish(split, local ?? loadSubset(split, options), options, warnings);
 }
 
@@ -115,6 +118,12 @@ function checkOptions(options: LoadFashionMnistOptions): Split {
   const split = options.split ?? "train";
   if (split !== "train" && split !== "test") {
     throw new ValueError(`loadFashionMnist: split must be "train" or "test", got ${JSON.stringify(split)}`);
+  }
+  if (options.source !== undefined && options.source !== "auto" && options.source !== "subset") {
+    throw new ValueError(`loadFashionMnist: source must be "auto" or "subset", got ${JSON.stringify(options.source)}`);
+  }
+  if (options.source === "subset" && options.dir !== undefined) {
+    throw new ValueError('loadFashionMnist: pass either dir or source: "subset", not both');
   }
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit <= 0)) {
     throw new ValueError(`loadFashionMnist: limit must be a positive integer, got ${options.limit}`);
