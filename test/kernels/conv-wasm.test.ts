@@ -133,6 +133,17 @@ describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () 
     });
   }
 
+  test("evaluation (noGrad) unfolds a few images at a time: same bits as the whole batch at once", () => {
+    const next2 = generator(9);
+    const input = randomTensor([256, 6, 14, 14], next2), weight = randomTensor([16, 6, 5, 5], next2);
+    const bias = randomTensor([16], next2);
+    const chunked = noGrad(() => conv2dWith("fast", input, weight, bias, {}));
+    const whole = conv2dWith("fast", input, weight, bias, {}); // grad mode: one chunk, columns kept
+    const readable = noGrad(() => conv2dWith("readable", input, weight, bias, {}));
+    expect(differingBits(chunked.data as Float32Array, whole.data as Float32Array)).toBe(0);
+    expect(differingBits(chunked.data as Float32Array, readable.data as Float32Array)).toBe(0);
+  });
+
   test("unbatched input and an input that needs no gradient", () => {
     const next2 = generator(7);
     const input = randomTensor([3, 10, 10], next2), weight = randomTensor([5, 3, 3, 3], next2);

@@ -64,6 +64,8 @@ const MAX_CALL_BYTES = 1.5 * 2 ** 30;
 const ALIGN_BYTES = 64;
 /** Most column-matrix elements one chunk of images unfolds at once (32 MiB), as the readable path. */
 export const CONV_COLUMNS_BUDGET = 1 << 23;
+/** Column-matrix elements per chunk when no backward needs them: 1 MiB, about what stays in L2. */
+const CACHED_COLUMNS = 1 << 18;
 
 let loaded: { exports: ConvExports; memory: WebAssembly.Memory } | null = null;
 let heap: Float32Array = new Float32Array(0);
@@ -195,10 +197,16 @@ export function convWasmFits(info: Conv2dInfo): boolean {
 export function conv2dForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
   out: Float32Array, keepColumns = false): SavedColumns | null {
   const exports = kernels();
-  const { positions, rows, groupRows, imageSize, chunkImages } = sizes(info);
+  const { positions, rows, groupRows, imageSize, chunkImages: wholeChunk } = sizes(info);
   const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
+  // Columns that backward will read are unfolded for the whole batch at once and kept; otherwise (evaluation)
+  // a few images at a time, so the columns are still in cache when the gemm reads them. Each output's sum
+  // runs over one filter whatever the chunk, so the chunk size never changes the result.
+  const keep = keepColumns && wholeChunk === N && N > 0;
+  const chunkImages = keep ? wholeChunk
+    : Math.max(1, Math.min(wholeChunk, Math.floor(CACHED_COLUMNS / Math.max(1, rows * positions))));
   const columnsFloats = rows * chunkImages * positions;
-  const kept = keepColumns && chunkImages === N && N > 0 ? pushSaved(columnsFloats) : null;
+  const kept = keep ? pushSaved(columnsFloats) : null;
   const [work, wAt, biasAt, xAt, scratchColumnsAt, productAt, outAt] = layout([
     exports.workspaceBytes(outPerGroup) / 4, w.length, outChannels, chunkImages * imageSize,
     kept ? 0 : columnsFloats, outChannels * chunkImages * positions, outChannels * chunkImages * positions]);
