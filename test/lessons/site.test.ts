@@ -52,6 +52,10 @@ describe("lesson markdown", () => {
     expect(texToHtml("\\frac{a+b}{2}")).toBe("(a+b)/2");
     expect(texToHtml("\\sqrt{d_k}")).toBe("√(d<sub>k</sub>)");
   });
+
+  it("aligned rows show as lines, without the environment markers or alignment points", () => {
+    expect(texToHtml("\\begin{aligned} a &= 19, \\\\ b &= 25. \\end{aligned}")).toBe(" a  = 19, <br> b  = 25. ");
+  });
 });
 
 describe("outputs", () => {

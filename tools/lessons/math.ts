@@ -63,9 +63,16 @@ class TexReader {
         return `${grouped(numerator)}/${grouped(denominator)}`;
       }
       if (name === "sqrt") return `√${grouped(this.readArgument())}`;
+      // Environments (aligned, cases, ...) only lay rows out: drop the markers, keep the rows.
+      if (name === "begin" || name === "end") {
+        this.readArgument();
+        return "";
+      }
+      if (name === "\\") return "<br>";
       if (TRANSPARENT.has(name)) return "";
       return escapeHtml(SYMBOLS[name] ?? `\\${name}`);
     }
+    if (char === "&") return " "; // an alignment point
     return escapeHtml(char);
   }
 }
