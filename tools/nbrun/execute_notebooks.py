@@ -22,7 +22,8 @@ import time
 import nbformat
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async
 
 
 def lesson_source(cell):
@@ -62,6 +63,28 @@ def error_message(ename, evalue, traceback):
     return "\n".join([headline, *frames])
 
 
+class LateOutputClient(NotebookClient):
+    """nbclient drops iopub messages whose parent is not the running cell. The convlab kernel sends an error
+    thrown between cells (a timer firing after its cell, an unhandled rejection) under the finished cell's
+    parent, after that cell's idle status: this client hands such messages to `on_late_message` instead of
+    dropping them, so they cannot vanish and leave the notebook passing. Messages after the last cell are
+    still not seen (the kernel is shut down when the last cell's reply is in)."""
+
+    on_late_message = None
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        # nbclient 0.7's loop (Debian's python3-nbclient), plus the else branch.
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    return
+            elif self.on_late_message is not None:
+                self.on_late_message(msg)
+
+
 class NotebookRun:
     """Executes one notebook and records what happened to each code cell."""
 
@@ -77,7 +100,8 @@ class NotebookRun:
         self.outcomes = {}  # cell index -> {"status", "message", "seconds"}
         self.started = {}
         self.running_index = None
-        self.client = NotebookClient(
+        self.cell_of_request = {}  # execute_request msg_id -> cell index
+        self.client = LateOutputClient(
             self.nb,
             kernel_name=kernel_name,
             timeout=default_timeout,
@@ -90,12 +114,14 @@ class NotebookRun:
             on_cell_execute=self.on_cell_execute,
             on_cell_executed=self.on_cell_executed,
         )
+        self.client.on_late_message = self.on_late_message
 
     def on_cell_execute(self, cell, cell_index):
         self.running_index = cell_index
         self.started[cell_index] = time.monotonic()
 
     def on_cell_executed(self, cell, cell_index, execute_reply):
+        self.cell_of_request[execute_reply["parent_header"].get("msg_id")] = cell_index
         content = execute_reply["content"]
         status = content.get("status")
         outcome = {"status": status, "seconds": self.elapsed(cell_index)}
@@ -105,6 +131,14 @@ class NotebookRun:
             outcome["message"] = f"the kernel answered status {status!r} instead of running the cell"
         self.outcomes[cell_index] = outcome
         self.running_index = None
+
+    def on_late_message(self, msg):
+        """Stream text that arrived for a cell after it finished joins that cell's outputs (and is checked there)."""
+        index = self.cell_of_request.get(msg["parent_header"].get("msg_id"))
+        if index is None or msg["msg_type"] != "stream":
+            return
+        content = msg["content"]
+        self.nb.cells[index].outputs.append(nbformat.v4.new_output("stream", name=content.get("name", "stdout"), text=content.get("text", "")))
 
     def elapsed(self, cell_index):
         started = self.started.get(cell_index)
@@ -146,7 +180,7 @@ class NotebookRun:
                 outcome = {**outcome, "status": "error", "message": error_message(errors[0].get("ename"), errors[0].get("evalue"), errors[0].get("traceback"))}
             late = late_error(cell.outputs) if outcome["status"] == "ok" else None
             if late:
-                outcome = {**outcome, "status": "error", "message": f"an error thrown later by a timer or promise surfaced in this cell: {late}"}
+                outcome = {**outcome, "status": "error", "message": f"an error thrown later by a timer or promise surfaced in or after this cell: {late}"}
             if outcome["status"] == "ok" and cell.get("execution_count") is None:
                 outcome = {**outcome, "status": "unexecuted", "message": "the cell has no execution_count"}
             entry = {"index": index, "number": index + 1, "cellCount": cell_count, "source": lesson_source(cell),
