@@ -1,6 +1,7 @@
 // The WebAssembly conv2d and sigmoid (asm/conv.ts via src/kernels/wasm/conv-wasm.ts) against the readable
 // JS kernels: conv2d's fast path against its JS im2col / gemm / col2im path on random shapes and every option,
 // values and all three gradients; sigmoid against the float64 loop over the whole float32 range.
+import { Generator } from "../../src/tensor/random.js";
 import { describe, expect, test } from "vitest";
 import { conv2dWith, type ConvKernels } from "../../src/ops/conv.js";
 import { sigmoid, sigmoidBackwardReference, sigmoidReference } from "../../src/ops/activation.js";
@@ -10,16 +11,10 @@ import { Tensor } from "../../src/tensor/tensor.js";
 import { conv2dInfo, type Conv2dOptions } from "../../src/calc/conv-info.js";
 import { convDirectEligible } from "../../src/kernels/wasm/conv-wasm.js";
 
-/** mulberry32: a tiny seeded generator so every run tests the same numbers. */
+/** Uniform numbers in [0, 1) from the library's seeded generator, so every run tests the same numbers. */
 function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = new Generator(seed);
+  return () => stream.next();
 }
 
 function randomTensor(shape: number[], next: () => number): Tensor {

@@ -1,5 +1,6 @@
 // The WebAssembly float32 gemm against the JS reference: every transpose combination, edge sizes around the
 // 2×16 tile and the 256-deep K blocks, accumulation, NaN/Inf, offset views, and the dispatch in gemm().
+import { Generator } from "../../src/tensor/random.js";
 import { describe, expect, test } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { gemm, gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../../src/kernels/gemm.js";
@@ -21,16 +22,10 @@ interface KernelExports {
   gemmF32(...args: number[]): void;
 }
 
-/** mulberry32: a tiny seeded generator so every run tests the same numbers. */
+/** Uniform numbers in [0, 1) from the library's seeded generator, so every run tests the same numbers. */
 function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = new Generator(seed);
+  return () => stream.next();
 }
 
 /** Uniform floats in [-1, 1). */

@@ -1,21 +1,17 @@
 // Pooling over windows directly (src/kernels/pool-windows.ts) against the readable im2col path in
 // src/ops/pool.ts: same bits in values and gradients, float32 and float64, random shapes and options
 // (including ones the direct loops must decline: padding, overlap, ceil-mode overhang, dilation).
+import { Generator } from "../../src/tensor/random.js";
 import { describe, expect, test } from "vitest";
 import { avgPool2dWith, maxPool2dWith, type PoolKernels } from "../../src/ops/pool.js";
 import { directPoolable } from "../../src/kernels/pool-windows.js";
 import { pool2dInfo } from "../../src/calc/pool-info.js";
 import { Tensor } from "../../src/tensor/tensor.js";
 
+/** Uniform numbers in [0, 1) from the library's seeded generator, so every run tests the same numbers. */
 function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = new Generator(seed);
+  return () => stream.next();
 }
 
 interface Case {
