@@ -98,9 +98,12 @@ describe.skipIf(!nbclientAvailable)("notebook tooling under faults, in the real 
     '"second"',
   ]);
 
+  // The timer fires after the last cell has answered: nbrun's settle request is what gives it a cell to surface in.
+  const afterLast = writeNotebook(dir, "after-last.ipynb", ["let ready = 1;", 'setTimeout(() => { throw new Error("after the end") }, 100);']);
+
   beforeAll(() => {
     prefix = installKernelSpec();
-    run = runNbrun([killed, flood, training, lateTimer, lateTimerBusy, rejection], outDir, jupyterPathOf(prefix));
+    run = runNbrun([killed, flood, training, lateTimer, lateTimerBusy, rejection, afterLast], outDir, jupyterPathOf(prefix));
     const report = JSON.parse(readFileSync(join(outDir, "report.json"), "utf8")) as { notebooks: NotebookReport[] };
     for (const notebook of report.notebooks) byName.set(notebook.notebook, notebook);
   }, RUN_LIMIT_MS + 10_000);
@@ -113,10 +116,10 @@ describe.skipIf(!nbclientAvailable)("notebook tooling under faults, in the real 
   const failures = (path: string) => byName.get(path)!.failures.map((failure) => [failure.number, failure.status]);
   const messageOf = (path: string, number: number) => byName.get(path)!.failures.find((failure) => failure.number === number)?.message ?? "";
 
-  it("the run ends by itself well inside its limit, and fails; of the six only the flood notebook passes rightly", () => {
+  it("the run ends by itself well inside its limit, and fails; of the seven only the flood notebook passes rightly", () => {
     expect(run.signal, "nbrun was killed by the test's time limit: it hung").toBeNull();
     expect(run.status, run.stderr).toBe(1);
-    expect(run.stdout).toContain("1 of 6 notebooks passed");
+    expect(run.stdout).toContain("1 of 7 notebooks passed");
     expect(run.stdout).toContain(`PASS ${flood}`);
   });
 
@@ -168,8 +171,16 @@ describe.skipIf(!nbclientAvailable)("notebook tooling under faults, in the real 
     expect(JSON.stringify(executed.cells[0].outputs)).toContain("nobody catches me");
   });
 
+  it("(f) an error thrown by a timer after the last cell fails the notebook, blaming the last cell; the saved notebook has only its own cells", () => {
+    expect(run.stdout).toContain(`FAIL ${afterLast}`);
+    expect(failures(afterLast)).toEqual([[2, "error"]]);
+    expect(messageOf(afterLast, 2)).toContain("surfaced after the last cell: Uncaught exception: Error: after the end");
+    const executed = JSON.parse(readFileSync(join(outDir, "after-last.ipynb"), "utf8"));
+    expect(executed.cells.length).toBe(2);
+  });
+
   it("every report line of a failing notebook names the notebook and a cell", () => {
-    for (const path of [killed, training, lateTimer, lateTimerBusy, rejection]) {
+    for (const path of [killed, training, lateTimer, lateTimerBusy, rejection, afterLast]) {
       expect(byName.get(path)!.failures.every((failure) => failure.number !== null)).toBe(true);
     }
   });

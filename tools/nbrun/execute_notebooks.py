@@ -67,8 +67,8 @@ class LateOutputClient(NotebookClient):
     """nbclient drops iopub messages whose parent is not the running cell. The convlab kernel sends an error
     thrown between cells (a timer firing after its cell, an unhandled rejection) under the finished cell's
     parent, after that cell's idle status: this client hands such messages to `on_late_message` instead of
-    dropping them, so they cannot vanish and leave the notebook passing. Messages after the last cell are
-    still not seen (the kernel is shut down when the last cell's reply is in)."""
+    dropping them, so they cannot vanish and leave the notebook passing. Errors after the last cell surface in the
+    settle request that NotebookRun appends (SETTLE_SOURCE)."""
 
     on_late_message = None
 
@@ -85,6 +85,12 @@ class LateOutputClient(NotebookClient):
                 self.on_late_message(msg)
 
 
+# Run after the last cell so that an error a timer or promise throws just after it still has a cell to surface
+# in (otherwise the kernel is shut down as soon as the last reply is in, and the error is never seen). It is not
+# part of the notebook: it is removed before saving, and what it catches is blamed on the last cell.
+SETTLE_SOURCE = "await new Promise((resolve) => setTimeout(resolve, 500));"
+
+
 class NotebookRun:
     """Executes one notebook and records what happened to each code cell."""
 
@@ -97,6 +103,8 @@ class NotebookRun:
             if cell.cell_type == "code":
                 cell.outputs = []
                 cell.execution_count = None
+        self.settle_index = len(self.nb.cells)
+        self.nb.cells.append(nbformat.v4.new_code_cell(source=SETTLE_SOURCE, metadata={"convlab": {"settle": True}}))
         self.outcomes = {}  # cell index -> {"status", "message", "seconds"}
         self.started = {}
         self.running_index = None
@@ -168,8 +176,18 @@ class NotebookRun:
         else:
             self.outcomes[index] = {"status": "crashed", "seconds": self.elapsed(index), "message": message}
 
+    def remove_settle_cell(self):
+        """Takes the settle cell out of the notebook; returns the late error it caught, if any."""
+        settle = self.nb.cells.pop(self.settle_index)
+        outcome = self.outcomes.pop(self.settle_index, None)
+        if outcome is not None and outcome["status"] == "error":
+            return outcome.get("message")
+        return late_error(settle.outputs)
+
     def report(self):
+        after_last = self.remove_settle_cell()
         cell_count = len(self.nb.cells)
+        last_runnable = max((i for i, c in enumerate(self.nb.cells) if runnable(c)), default=None)
         cells, failures = [], []
         for index, cell in enumerate(self.nb.cells):
             if not runnable(cell):
@@ -181,6 +199,8 @@ class NotebookRun:
             late = late_error(cell.outputs) if outcome["status"] == "ok" else None
             if late:
                 outcome = {**outcome, "status": "error", "message": f"an error thrown later by a timer or promise surfaced in or after this cell: {late}"}
+            elif after_last and index == last_runnable and outcome["status"] == "ok":
+                outcome = {**outcome, "status": "error", "message": f"an error thrown later by a timer or promise surfaced after the last cell: {after_last}"}
             if outcome["status"] == "ok" and cell.get("execution_count") is None:
                 outcome = {**outcome, "status": "unexecuted", "message": "the cell has no execution_count"}
             entry = {"index": index, "number": index + 1, "cellCount": cell_count, "source": lesson_source(cell),
