@@ -5,7 +5,7 @@ import { Generator, Tensor } from "../../src/index.js";
 
 /** A few hundred configurations in `npm test`; `npm run test:fuzz` sets CONVLAB_FUZZ_RUNS=10000. */
 export const RUNS = Number(process.env.CONVLAB_FUZZ_RUNS ?? 150);
-/** fast-check's seed: fixed in npm test so CI is repeatable; random (and printed) in the nightly-size run. */
+/** fast-check's seed: fixed in npm test so CI is repeatable; random in the nightly-size run (fast-check prints it on a failure). */
 export const SEED = process.env.CONVLAB_FUZZ_SEED !== undefined ? Number(process.env.CONVLAB_FUZZ_SEED)
   : process.env.CONVLAB_FUZZ_RUNS ? Date.now() % 2 ** 31 : 20261125;
 
