@@ -13,17 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Conv2dInfo } from "../../calc/conv-info.js";
 import { ConvlabError } from "../../errors.js";
-
-// tsconfig's lib (ES2022) and @types/node 20 carry no WebAssembly types, so declare the part used here.
-declare namespace WebAssembly {
-  class Module { constructor(bytes: Uint8Array); }
-  class Instance { constructor(module: Module, imports: object); readonly exports: object; }
-  class Memory {
-    constructor(descriptor: { initial: number; maximum: number; shared: boolean });
-    readonly buffer: ArrayBufferLike;
-    grow(pages: number): number;
-  }
-}
+import { WebAssembly, type WasmMemory } from "./webassembly.js";
 
 /** The im2col / col2im geometry arguments, in asm/conv.ts's order after (source, target, count). */
 type Geometry = [C: number, H: number, W: number, kH: number, kW: number, strideH: number, strideW: number,
@@ -67,7 +57,7 @@ export const CONV_COLUMNS_BUDGET = 1 << 23;
 /** Column-matrix elements per chunk when no backward needs them: 1 MiB, about what stays in L2. */
 const CACHED_COLUMNS = 1 << 18;
 
-let loaded: { exports: ConvExports; memory: WebAssembly.Memory } | null = null;
+let loaded: { exports: ConvExports; memory: WasmMemory } | null = null;
 let heap: Float32Array = new Float32Array(0);
 
 /** Path of the compiled kernels: dist/wasm/conv.wasm under the nearest directory holding a package.json. */

@@ -9,12 +9,7 @@
 
 import { Worker } from "node:worker_threads";
 import { ConvlabError } from "../../errors.js";
-
-// tsconfig's lib (ES2022) and @types/node 20 carry no WebAssembly types; these two are only passed along here.
-declare namespace WebAssembly {
-  class Module {}
-  class Memory {}
-}
+import type { WasmMemory, WasmModule } from "./webassembly.js";
 
 /** Slot 0: the offer's state. IDLE → WORK (posted) → BUSY (helper took it) → DONE or FAILED → IDLE. */
 const IDLE = 0, WORK = 1, BUSY = 2, DONE = 3, FAILED = 4;
@@ -61,7 +56,7 @@ export class GemmHelperThread {
   private readonly slots = new Int32Array(new SharedArrayBuffer(4 * (ARGUMENTS + ARGUMENT_COUNT)));
   private readonly worker: Worker;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
+  constructor(module: WasmModule, memory: WasmMemory) {
     this.worker = new Worker(workerSource, {
       eval: true,
       workerData: { module, memory, control: this.slots.buffer },

@@ -16,18 +16,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConvlabError, ValueError } from "../../errors.js";
+import { WebAssembly, type WasmMemory, type WasmModule } from "./webassembly.js";
 import { GemmHelperThread } from "./gemm-helper-thread.js";
-
-// tsconfig's lib (ES2022) and @types/node 20 carry no WebAssembly types, so declare the part used here.
-declare namespace WebAssembly {
-  class Module { constructor(bytes: Uint8Array); }
-  class Instance { constructor(module: Module, imports: object); readonly exports: object; }
-  class Memory {
-    constructor(descriptor: { initial: number; maximum: number; shared: boolean });
-    readonly buffer: ArrayBufferLike;
-    grow(pages: number): number;
-  }
-}
 
 /** What asm/gemm.ts exports; offsets are bytes into the shared memory. */
 interface GemmExports {
@@ -42,8 +32,8 @@ interface GemmExports {
 }
 
 interface Kernel {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   exports: GemmExports;
   helper: GemmHelperThread | null;
 }
@@ -112,7 +102,7 @@ export function gemmWasmFits(M: number, N: number, K: number): boolean {
 }
 
 /** Grows the kernel's memory to at least `end` bytes and refreshes the float32 view. */
-function ensureMemory(memory: WebAssembly.Memory, end: number): void {
+function ensureMemory(memory: WasmMemory, end: number): void {
   if (memory.buffer.byteLength < end) {
     memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE_BYTES));
   }
