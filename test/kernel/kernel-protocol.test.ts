@@ -183,6 +183,21 @@ describe("stream output", () => {
     expect(lead).toBeGreaterThan(1000);
   });
 
+  it("a cell queued right behind one that spent the whole burst allowance still shows its first line live", async () => {
+    // Both cells are sent before either runs, so the second starts the moment the first ends: no time
+    // for the token bucket to refill. Each cell starts with the full allowance.
+    const spender = await kernel.submit('for (let i = 0; i < 200; i++) console.log("spend " + i);');
+    const slow = await kernel.submit(
+      'console.log("epoch 1 done");\nconst t1 = Date.now(); while (Date.now() - t1 < 1500) {}\nconsole.log("epoch 2 done");',
+    );
+    await kernel.collect(spender);
+    const { reply, outputs } = await kernel.collect(slow);
+    const first = outputs.find((m) => m.header.msg_type === "stream" && m.content.text.startsWith("epoch 1"));
+    expect(first).toBeDefined();
+    const lead = (kernel.arrivals.get(reply) ?? 0) - (kernel.arrivals.get(first!) ?? Infinity);
+    expect(lead).toBeGreaterThan(1000);
+  });
+
   it("stdout and stderr keep their relative order", async () => {
     const { outputs } = await kernel.execute('console.log("a"); console.error("b"); console.log("c");');
     expect(outputs.map((m) => [m.content.name, m.content.text])).toEqual([

@@ -125,6 +125,17 @@ export class IopubChannel {
     return this.sender.drained();
   }
 
+  /**
+   * A new cell gets the whole burst allowance back and an empty send queue: its first lines go out at
+   * once even when the cell before it spent every token, and even if it then computes synchronously
+   * for a long time (no timer can fire then to send buffered text).
+   */
+  async startCell(): Promise<void> {
+    await this.drained();
+    this.tokens = BURST_MESSAGES;
+    this.tokensCountedAt = Date.now();
+  }
+
   private flushSoon(): void {
     const now = Date.now();
     this.tokens = Math.min(BURST_MESSAGES, this.tokens + ((now - this.tokensCountedAt) / 1000) * MESSAGES_PER_SECOND);

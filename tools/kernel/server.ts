@@ -186,6 +186,7 @@ export class KernelServer {
       if (!silent) this.iopub.publish("execute_input", { code, execution_count: executionCount }, request);
       this.currentRequest = request;
       this.currentPayloads = [];
+      await this.iopub.startCell();
       const outcome = await this.runner.run(code);
       this.iopub.flush();
 
