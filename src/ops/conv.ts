@@ -6,7 +6,8 @@ import { padSourceIndex } from "../calc/pad-info.js";
 import { DTypeError } from "../errors.js";
 import { gemm } from "../kernels/gemm.js";
 import {
-  conv2dBackwardWasm, conv2dDirectForwardWasm, conv2dDirectWeightGradWasm, conv2dForwardWasm, convDirectEligible,
+  conv2dBackwardWasm, conv2dChannelsForwardWasm, conv2dDirectForwardWasm, conv2dDirectWeightGradWasm, conv2dForwardWasm,
+  convChannelsEligible, convDirectEligible,
   convWasmFits, type SavedColumns,
 } from "../kernels/wasm/conv-wasm.js";
 import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
@@ -161,16 +162,19 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
   const keepColumns = isGradEnabled() && weight.requiresGrad;
   let kept: SavedColumns | null = null;
   if (direct) conv2dDirectForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
+  else if (convChannelsEligible(info)) conv2dChannelsForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
   else kept = conv2dForwardWasm(x, w, bias && bias.data as Float32Array, info, out, keepColumns);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   return record(new Tensor(out, info.outputShape), "ConvolutionBackward", inputs, (gradOutput) => {
     const gy = gradOutput.data as Float32Array;
     const gw = weight.requiresGrad ? new Float32Array(weight.size) : null;
     const gx = input.requiresGrad ? new Float32Array(input.size) : null;
+    // The bias gradient is summed while dY is in wasm memory anyway (biasGradF32: biasGradient's order and bits).
+    const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
     // The direct kernels cover the weight gradient only; an input that needs one goes through the columns.
-    if (direct && gx === null && gw !== null) conv2dDirectWeightGradWasm(x, gy, info, gw);
-    else conv2dBackwardWasm(x, w, gy, info, gx, gw, kept);
-    const gradBias = bias !== null && bias.requiresGrad ? new Tensor(biasGradient(gy, info), bias.shape) : null;
+    if (direct && gx === null && gw !== null) conv2dDirectWeightGradWasm(x, gy, info, gw, gb);
+    else conv2dBackwardWasm(x, w, gy, info, gx, gw, kept, gb);
+    const gradBias = gb && new Tensor(gb, bias!.shape);
     const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
     return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gradBias];
   });

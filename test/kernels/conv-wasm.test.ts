@@ -9,7 +9,7 @@ import { savedColumnsBytes } from "../../src/kernels/wasm/conv-wasm.js";
 import { noGrad } from "../../src/autograd/graph.js";
 import { Tensor } from "../../src/tensor/tensor.js";
 import { conv2dInfo, type Conv2dOptions } from "../../src/calc/conv-info.js";
-import { convDirectEligible } from "../../src/kernels/wasm/conv-wasm.js";
+import { convChannelsEligible, convDirectEligible } from "../../src/kernels/wasm/conv-wasm.js";
 
 /** Uniform numbers in [0, 1) from the library's seeded generator, so every run tests the same numbers. */
 function generator(seed: number): () => number {
@@ -128,6 +128,32 @@ describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () 
     });
   }
 
+  // Shapes for the channel-vectorized kernel: output channels in blocks of 16, any stride, dilation and
+  // padding, odd position counts, and filters past 256 taps (sums in blocks, as the gemm's K blocks).
+  const channelCases: Case[] = [
+    { input: [3, 12, 9, 9], weight: [16, 12, 5, 5], bias: true, options: { padding: 2 } }, // 300 taps
+    { input: [2, 20, 7, 6], weight: [32, 20, 4, 4], bias: false, options: { padding: [1, 2], stride: [1, 2] } }, // 320 taps
+    { input: [2, 40, 5, 5], weight: [16, 40, 3, 5], bias: true, options: { padding: [1, 2] } }, // 600 taps: 3 blocks
+  ];
+  for (let k = 0; k < 12; k++) {
+    const inChannels = 1 + pick(6), kH = 1 + pick(4), kW = 1 + pick(4);
+    const options: Conv2dOptions = { stride: [1 + pick(3), 1 + pick(3)], dilation: [1 + pick(2), 1 + pick(2)],
+      padding: [pick(3), pick(3)], paddingMode: (["zeros", "zeros", "reflect", "replicate", "circular"] as const)[pick(5)] };
+    const H = kH * 2 + 2 + pick(9), W = kW * 2 + 2 + pick(9);
+    channelCases.push({ input: [1 + pick(4), inChannels, H, W], weight: [16 * (1 + pick(2)), inChannels, kH, kW],
+      bias: pick(2) === 0, options, inputGrad: pick(2) === 0 });
+  }
+  for (const [index, c] of channelCases.entries()) {
+    test(`channel-vectorized kernel ${index}, forward bit for bit: ${caseName(c)}`, () => {
+      expect(convChannelsEligible(conv2dInfo(c.input, c.weight, c.options))).toBe(true);
+      const fast = run("fast", c, 300 + index), readable = run("readable", c, 300 + index);
+      expect(differingBits(fast.out as Float32Array, readable.out as Float32Array)).toBe(0);
+      expect(relativeError(fast.gx, readable.gx)).toBeLessThan(1e-6);
+      expect(relativeError(fast.gw, readable.gw)).toBeLessThan(1e-6);
+      if (c.bias) expect(fast.gb).toEqual(readable.gb);
+    });
+  }
+
   test("evaluation (noGrad) unfolds a few images at a time: same bits as the whole batch at once", () => {
     const next2 = generator(9);
     const input = randomTensor([256, 6, 14, 14], next2), weight = randomTensor([16, 6, 5, 5], next2);
@@ -188,7 +214,9 @@ describe("conv2d: columns kept in wasm memory between forward and backward", () 
 
   test("forwards whose backward never comes keep the saved stack under its budget; noGrad saves nothing", () => {
     const next = generator(8);
-    const input = randomTensor([64, 6, 14, 14], next), weight = randomTensor([16, 6, 5, 5], next);
+    // 12 output channels: the unfold path (16 would take the channel-vectorized kernel, which keeps no columns).
+    const input = randomTensor([64, 6, 14, 14], next), weight = randomTensor([12, 6, 5, 5], next);
+    expect(convChannelsEligible(conv2dInfo(input.shape, weight.shape, {}))).toBe(false);
     const before = savedColumnsBytes();
     noGrad(() => conv2dWith("fast", input, weight, null, {}));
     expect(savedColumnsBytes()).toBe(before);

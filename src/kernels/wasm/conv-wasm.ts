@@ -40,7 +40,18 @@ interface ConvExports {
     ...shape: DirectShape): void;
   convDirectWeightGradF32(images: number, padded: number, gradOut: number, gradWeights: number, count: number,
     ...shape: DirectShape): void;
+  packChannelWeights(weights: number, packed: number, outChannels: number, taps: number, oPadded: number): void;
+  channelsPaddedHeight(outSize: number, k: number, stride: number, dilation: number): number;
+  channelTapOffsets(offsets: number, C: number, kH: number, kW: number, dilationH: number, dilationW: number,
+    paddedH: number, paddedW: number): void;
+  convChannelsF32(images: number, padded: number, packed: number, offsets: number, bias: number, tile: number,
+    out: number, count: number, ...shape: ChannelsShape): void;
+  biasGradF32(gy: number, gb: number, count: number, outChannels: number, positions: number): void;
 }
+
+/** convChannelsF32's shape arguments, in asm/conv.ts's order after `count`. */
+type ChannelsShape = [C: number, H: number, W: number, kH: number, kW: number, strideH: number, strideW: number,
+  dilationH: number, dilationW: number, padTop: number, padLeft: number, outChannels: number, outH: number, outW: number];
 
 /** The direct kernels' shape arguments, in asm/conv.ts's order after `count`. */
 type DirectShape = [C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number,
@@ -224,22 +235,24 @@ export function conv2dForwardWasm(x: Float32Array, w: Float32Array, bias: Float3
  * saved columns when they are still there (and releases them), and recomputes them otherwise.
  */
 export function conv2dBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
-  gx: Float32Array | null, gw: Float32Array | null, kept: SavedColumns | null = null): void {
+  gx: Float32Array | null, gw: Float32Array | null, kept: SavedColumns | null = null, gb: Float32Array | null = null): void {
   const exports = kernels();
   const { positions, rows, groupRows, imageSize, chunkImages } = sizes(info);
   const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
   const reuse = isSaved(kept) && chunkImages === N;
   if (!reuse) releaseSaved(kept);
-  const [work, wAt, gwAt, xAt, scratchColumnsAt, gyAt, productAt, gxAt] = layout([
+  const [work, wAt, gwAt, xAt, scratchColumnsAt, gyAt, productAt, gxAt, gbAt] = layout([
     exports.workspaceBytes(Math.max(outPerGroup, groupRows)) / 4, w.length, w.length, chunkImages * imageSize,
     reuse ? 0 : rows * chunkImages * positions, outChannels * chunkImages * positions,
-    outChannels * chunkImages * positions, gx ? chunkImages * imageSize : 0]);
+    outChannels * chunkImages * positions, gx ? chunkImages * imageSize : 0, outChannels]);
   const columnsAt = reuse ? kept.at : scratchColumnsAt;
   put(w, wAt);
   if (gw) heap.fill(0, gwAt / 4, gwAt / 4 + w.length);
+  if (gb) heap.fill(0, gbAt / 4, gbAt / 4 + outChannels);
   for (let first = 0; first < N; first += chunkImages) {
     const count = Math.min(chunkImages, N - first), width = count * positions;
     put(gy.subarray(first * outChannels * positions, (first + count) * outChannels * positions), gyAt);
+    if (gb) exports.biasGradF32(gyAt, gbAt, count, outChannels, positions);
     exports.reorderF32(productAt, gyAt, 0, count, outChannels, positions, 0); // dY as [C_out, images·L]
     if (gw) { // dW_g += dY_g · columns_gᵀ
       if (!reuse) {
@@ -262,6 +275,7 @@ export function conv2dBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32
     }
   }
   if (gw) take(gw, gwAt, w.length);
+  if (gb) take(gb, gbAt, outChannels);
   if (reuse) releaseSaved(kept);
 }
 
@@ -312,20 +326,63 @@ export function conv2dDirectForwardWasm(x: Float32Array, w: Float32Array, bias: 
 }
 
 /** The weight gradient of conv2dDirectForwardWasm, written to gw (summed in its own order: float32 rounding apart from the gemm's). */
-export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, info: Conv2dInfo, gw: Float32Array): void {
+export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, info: Conv2dInfo, gw: Float32Array,
+  gb: Float32Array | null = null): void {
   const exports = kernels();
   const chunk = directChunk(info);
   const imageSize = info.inChannels * info.inHeight * info.inWidth;
-  const outSize = info.outChannels * info.outHeight * info.outWidth;
-  const [paddedAt, gwAt, xAt, gyAt] = layout([paddedFloats(exports, info), gw.length, chunk * imageSize, chunk * outSize]);
+  const positions = info.outHeight * info.outWidth, outSize = info.outChannels * positions;
+  const [paddedAt, gwAt, xAt, gyAt, gbAt] = layout([paddedFloats(exports, info), gw.length, chunk * imageSize,
+    chunk * outSize, info.outChannels]);
   heap.fill(0, gwAt / 4, gwAt / 4 + gw.length);
+  if (gb) heap.fill(0, gbAt / 4, gbAt / 4 + info.outChannels);
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
     put(gy.subarray(first * outSize, (first + count) * outSize), gyAt);
     exports.convDirectWeightGradF32(xAt, paddedAt, gyAt, gwAt, count, ...directShape(info));
+    if (gb) exports.biasGradF32(gyAt, gbAt, count, info.outChannels, positions);
   }
   take(gw, gwAt, gw.length);
+  if (gb) take(gb, gbAt, info.outChannels);
+}
+
+/**
+ * Whether conv2d's forward goes through the channel-vectorized direct kernel (asm/conv.ts convChannelsF32)
+ * instead of unfold + gemm: one group, output channels in whole blocks of 16, and not a layer the first direct
+ * kernel takes. LeNet's second layer (16 channels, 10-wide rows) qualifies. Same bits as the gemm path.
+ */
+export function convChannelsEligible(info: Conv2dInfo): boolean {
+  return info.groups === 1 && info.outChannels % 16 === 0 && !convDirectEligible(info);
+}
+
+/** conv2dForwardWasm's result by the channel-vectorized direct kernel (same bits); see convChannelsEligible. */
+export function conv2dChannelsForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
+  out: Float32Array): void {
+  const exports = kernels();
+  const chunk = directChunk(info);
+  const taps = info.inChannels * info.kernelHeight * info.kernelWidth;
+  const oPadded = Math.ceil(info.outChannels / 16) * 16;
+  const paddedH = exports.channelsPaddedHeight(info.outHeight, info.kernelHeight, info.strideHeight, info.dilationHeight);
+  const paddedW = exports.channelsPaddedHeight(info.outWidth, info.kernelWidth, info.strideWidth, info.dilationWidth);
+  const positions = info.outHeight * info.outWidth;
+  const imageSize = info.inChannels * info.inHeight * info.inWidth, outSize = info.outChannels * positions;
+  const [wAt, packedAt, offsetsAt, paddedAt, tileAt, biasAt, xAt, outAt] = layout([w.length, taps * oPadded, taps,
+    info.inChannels * paddedH * paddedW, positions * oPadded, info.outChannels, chunk * imageSize, chunk * outSize]);
+  put(w, wAt);
+  exports.packChannelWeights(wAt, packedAt, info.outChannels, taps, oPadded);
+  exports.channelTapOffsets(offsetsAt, info.inChannels, info.kernelHeight, info.kernelWidth, info.dilationHeight,
+    info.dilationWidth, paddedH, paddedW);
+  if (bias) put(bias, biasAt);
+  const shape: ChannelsShape = [info.inChannels, info.inHeight, info.inWidth, info.kernelHeight, info.kernelWidth,
+    info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padTop, info.padLeft,
+    info.outChannels, info.outHeight, info.outWidth];
+  for (let first = 0; first < info.batchSize; first += chunk) {
+    const count = Math.min(chunk, info.batchSize - first);
+    put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
+    exports.convChannelsF32(xAt, paddedAt, packedAt, offsetsAt, bias ? biasAt : 0, tileAt, outAt, count, ...shape);
+    take(out, outAt, count * outSize, first * outSize);
+  }
 }
 
 /** y = sigmoid(x), elementwise over float32 arrays of equal length. */
