@@ -45,15 +45,16 @@ function zero(dst: usize, floats: i32): void {
  * im2col of `count` C×H×W images stored one after another at `images`, into column matrices side by side:
  * row (c·kH + i)·kW + j, column n·outH·outW + oh·outW + ow, rows count·outH·outW floats apart.
  * Taps outside the image (zero padding) read 0. Same layout as im2col in src/ops/unfold.ts.
+ * Only images [first, end) are unfolded (`count` sets the layout), so threads can share one call's images.
  */
 export function im2colF32(
-  images: usize, columns: usize, count: i32, C: i32, H: i32, W: i32,
+  images: usize, columns: usize, count: i32, first: i32, end: i32, C: i32, H: i32, W: i32,
   kH: i32, kW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
   padTop: i32, padLeft: i32, outH: i32, outW: i32,
 ): void {
   const positions = outH * outW;
   const rowStride = <usize>count * <usize>positions * 4;
-  for (let n = 0; n < count; n++) {
+  for (let n = first; n < end; n++) {
     let row = columns + <usize>n * <usize>positions * 4;
     for (let c = 0; c < C; c++) {
       const plane = images + (<usize>(n * C + c) * <usize>H * <usize>W) * 4;
@@ -89,16 +90,16 @@ export function im2colF32(
 /**
  * The adjoint of im2colF32: adds every column entry onto the pixel it was read from (padding entries are
  * dropped), for `count` images whose columns sit side by side. The images must be zeroed (or hold a sum
- * to add to) beforehand. With stride 1, four neighbouring pixels are added at once.
+ * to add to) beforehand. With stride 1, four neighbouring pixels are added at once. Only images [first, end).
  */
 export function col2imF32(
-  columns: usize, images: usize, count: i32, C: i32, H: i32, W: i32,
+  columns: usize, images: usize, count: i32, first: i32, end: i32, C: i32, H: i32, W: i32,
   kH: i32, kW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
   padTop: i32, padLeft: i32, outH: i32, outW: i32,
 ): void {
   const positions = outH * outW;
   const rowStride = <usize>count * <usize>positions * 4;
-  for (let n = 0; n < count; n++) {
+  for (let n = first; n < end; n++) {
     let row = columns + <usize>n * <usize>positions * 4;
     for (let c = 0; c < C; c++) {
       const plane = images + (<usize>(n * C + c) * <usize>H * <usize>W) * 4;
@@ -304,11 +305,12 @@ function laneSum(v: v128): f32 {
  * The weight gradient of convDirectF32, added into `gradWeights` (C_out × C·kH·kW):
  * dW[o, c, i, j] += Σ over images and output positions of dY[n, o, oh, ow] · x_padded[n, c, oh + i, ow + j].
  * Each sum runs in vector lanes added together at the end of each image — an order of its own, so these
- * bits differ from the gemm's within float32 rounding.
+ * bits differ from the gemm's within float32 rounding. Only output channels [oStart, oEnd), so threads can
+ * share the channels (each pads every image itself).
  */
 export function convDirectWeightGradF32(
   images: usize, padded: usize, gradOut: usize, gradWeights: usize,
-  count: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32, padTop: i32, padLeft: i32,
+  count: i32, oStart: i32, oEnd: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32, padTop: i32, padLeft: i32,
   outChannels: i32, outH: i32, outW: i32,
 ): void {
   const paddedH = outH + kH - 1, paddedW = paddedWidth(outW, kW);
@@ -316,7 +318,7 @@ export function convDirectWeightGradF32(
   const fullVectors = outW >> 2;
   for (let n = 0; n < count; n++) {
     padImage(images + <usize>(n * C * H * W) * 4, padded, C, H, W, padTop, padLeft, paddedH, paddedW);
-    for (let o = 0; o < outChannels; o++) {
+    for (let o = oStart; o < oEnd; o++) {
       const gy = gradOut + <usize>((n * outChannels + o) * outH * outW) * 4;
       for (let c = 0; c < C; c++) {
         for (let i = 0; i < kH; i++) {

@@ -5,22 +5,11 @@ import type { BenchSubject } from "./measure.js";
 import { CONV_LAYERS, LEARNING_RATE, type ConvLayerName, type WorkerSpec } from "./workload.js";
 import type { BenchBatches } from "./data.js";
 
-interface GemmThreads {
-  setGemmThreads(count: number): void;
-  getGemmThreads(): number;
-}
-
-/**
- * Sets how many threads convlab's gemm uses and returns the count in effect. The switch is not exported from
- * the package entry, so it is loaded from the built file beside it (dist/src/kernels/wasm/gemm-wasm.js).
- */
+/** Sets how many threads convlab's kernels use (setNumThreads) and returns the count in effect. */
 export async function setConvlabThreads(count: number): Promise<number> {
-  const gemm = await import(new URL("../src/kernels/wasm/gemm-wasm.js", import.meta.url).href) as Partial<GemmThreads>;
-  if (typeof gemm.setGemmThreads !== "function" || typeof gemm.getGemmThreads !== "function") {
-    throw new Error("bench: dist/src/kernels/wasm/gemm-wasm.js has no setGemmThreads/getGemmThreads");
-  }
-  gemm.setGemmThreads(count);
-  return gemm.getGemmThreads();
+  const { setNumThreads, getNumThreads } = await import("convlab");
+  setNumThreads(count);
+  return getNumThreads();
 }
 
 export function convlabSubject(spec: WorkerSpec, data: BenchBatches, version: string): BenchSubject {

@@ -27,3 +27,4 @@ export { check, CheckError } from "./check.js";
 export * as viz from "./viz/index.js";
 export { show, liveFigure, saveFigure } from "./viz/index.js";
 export { setGemmThreads, getGemmThreads } from "./kernels/wasm/gemm-wasm.js";
+export { setNumThreads, getNumThreads } from "./kernels/threads.js";

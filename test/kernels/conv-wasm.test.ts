@@ -279,3 +279,42 @@ describe("sigmoid: WebAssembly float32 against the float64 loop", () => {
     expect(sigmoid(new Tensor(values, [3])).data).toEqual(sigmoidReference(values));
   });
 });
+
+describe("conv2d, pooling and sigmoid on two threads", () => {
+  test("one thread and two give the same bits, forward and backward, and the helper really takes chunks", async () => {
+    const { setNumThreads, getNumThreads } = await import("../../src/kernels/threads.js");
+    const { convHelperChunks } = await import("../../src/kernels/wasm/conv-wasm.js");
+    const { lenet } = await import("../../src/nn/lenet.js");
+    const { crossEntropy } = await import("../../src/ops/loss.js");
+    const previous = getNumThreads();
+    const next = generator(11);
+    const images = randomTensor([64, 1, 28, 28], next);
+    images.requiresGrad = false;
+    const labels = new Tensor(Int32Array.from({ length: 64 }, (_, i) => i % 10), [64]);
+    const net = lenet();
+    const runOnce = (threads: number) => {
+      setNumThreads(threads);
+      net.zeroGrad();
+      const logits = net.forward(images);
+      crossEntropy(logits, labels).backward();
+      return [logits.data as Float32Array, ...net.parameters().map((p) => p.grad!.data as Float32Array)];
+    };
+    try {
+      const one = runOnce(1);
+      const before = convHelperChunks();
+      let two = runOnce(2);
+      // The helper starts on the first two-thread call; give it a few calls to wake and take part.
+      for (let k = 0; k < 50 && convHelperChunks() === before; k++) two = runOnce(2);
+      expect(convHelperChunks()).toBeGreaterThan(before);
+      expect(two.length).toBe(one.length);
+      for (let i = 0; i < one.length; i++) expect(differingBits(two[i], one[i])).toBe(0);
+    } finally {
+      setNumThreads(previous);
+    }
+  });
+
+  test("setNumThreads accepts 1 or 2 only, in PyTorch's wording of a bad argument", async () => {
+    const { setNumThreads } = await import("../../src/kernels/threads.js");
+    expect(() => setNumThreads(3)).toThrow("setNumThreads: expected 1 or 2 threads, but got 3");
+  });
+});

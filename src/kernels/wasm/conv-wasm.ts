@@ -6,13 +6,17 @@
 // The steps and their order are those of the readable path in src/ops/conv.ts (JS im2col/col2im around
 // gemm(), whose float32 products run in the same gemm kernel), so both give the same bits;
 // test/kernels/conv-wasm.test.ts checks that on random shapes and options.
-// One thread: the memory is private to this module and every call is synchronous.
+// Every call is synchronous. With two threads (setNumThreads, on by default on two cores), each kernel call is cut
+// into chunks — images, output channels, columns or elements — that this thread and a helper worker on the same
+// memory take in turn (kernel-threads.ts); the cut never depends on the thread count, so neither do the bits.
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Conv2dInfo } from "../../calc/conv-info.js";
 import { ConvlabError } from "../../errors.js";
+import { getNumThreads } from "../threads.js";
+import { KernelThreads, type ChunkPlan } from "./kernel-threads.js";
 import { WebAssembly, type WasmMemory } from "./webassembly.js";
 
 /** The im2col / col2im geometry arguments, in asm/conv.ts's order after (source, target, count). */
@@ -26,8 +30,8 @@ interface ConvExports {
   gemmF32(a: number, b: number, c: number, work: number, M: number, N: number, K: number,
     transA: number, transB: number, accumulate: number,
     rowStart: number, rowEnd: number, colStart: number, colEnd: number): void;
-  im2colF32(images: number, columns: number, count: number, ...geometry: Geometry): void;
-  col2imF32(columns: number, images: number, count: number, ...geometry: Geometry): void;
+  im2colF32(images: number, columns: number, count: number, first: number, end: number, ...geometry: Geometry): void;
+  col2imF32(columns: number, images: number, count: number, first: number, end: number, ...geometry: Geometry): void;
   reorderF32(gemmLayout: number, tensorLayout: number, bias: number, count: number, outChannels: number,
     positions: number, toTensor: number): void;
   sigmoidF32(x: number, y: number, n: number): void;
@@ -39,7 +43,7 @@ interface ConvExports {
   convDirectF32(images: number, padded: number, weights: number, bias: number, out: number, count: number,
     ...shape: DirectShape): void;
   convDirectWeightGradF32(images: number, padded: number, gradOut: number, gradWeights: number, count: number,
-    ...shape: DirectShape): void;
+    oStart: number, oEnd: number, ...shape: DirectShape): void;
   packChannelWeights(weights: number, packed: number, outChannels: number, taps: number, oPadded: number): void;
   channelsPaddedHeight(outSize: number, k: number, stride: number, dilation: number): number;
   channelTapOffsets(offsets: number, C: number, kH: number, kW: number, dilationH: number, dilationW: number,
@@ -68,7 +72,7 @@ export const CONV_COLUMNS_BUDGET = 1 << 23;
 /** Column-matrix elements per chunk when no backward needs them: 1 MiB, about what stays in L2. */
 const CACHED_COLUMNS = 1 << 18;
 
-let loaded: { exports: ConvExports; memory: WasmMemory } | null = null;
+let loaded: { exports: ConvExports; memory: WasmMemory; threads: KernelThreads } | null = null;
 let heap: Float32Array = new Float32Array(0);
 
 /** Path of the compiled kernels: dist/wasm/conv.wasm under the nearest directory holding a package.json. */
@@ -88,9 +92,43 @@ function kernels(): ConvExports {
     throw new ConvlabError(`conv2d: the WebAssembly kernels ${path} are missing; run \`npm run build\` to compile them from asm/conv.ts`);
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory } }).exports;
-  loaded = { exports: exports as ConvExports, memory };
+  const module = new WebAssembly.Module(readFileSync(path));
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const threads = new KernelThreads(module, memory, exports as Record<string, (...args: number[]) => unknown>, CHUNKED_KERNELS);
+  loaded = { exports: exports as ConvExports, memory, threads };
   return loaded.exports;
+}
+
+/** The kernels that run in chunks (the helper thread looks them up by name). */
+const CHUNKED_KERNELS = ["convDirectF32", "convDirectWeightGradF32", "convChannelsF32", "im2colF32", "col2imF32",
+  "gemmF32", "sigmoidF32", "sigmoidBackwardF32", "avgPool2x2F32", "avgPool2x2BackwardF32"] as const;
+type ChunkedKernel = typeof CHUNKED_KERNELS[number];
+
+/** About this many chunks per call: enough for two threads to even out, few enough to cost nothing. */
+const CHUNKS_PER_CALL = 8;
+
+/** Items per chunk for `total` items, a multiple of `multiple`. */
+function chunkOf(total: number, multiple = 1): number {
+  return Math.max(multiple, Math.ceil(total / CHUNKS_PER_CALL / multiple) * multiple);
+}
+
+/** Runs one kernel call as chunks on this thread and, with two threads, the helper. */
+function runChunks(plan: ChunkPlan & { kernel: ChunkedKernel }): void {
+  kernels();
+  loaded!.threads.run(plan, getNumThreads());
+}
+
+/** How many chunks the helper thread has run since it started (for tests). */
+export function convHelperChunks(): number {
+  kernels();
+  return loaded!.threads.helperChunks;
+}
+
+/** A step vector of `length` zeros with the given entries set. */
+function steps(length: number, entries: Record<number, number>): number[] {
+  const result = new Array<number>(length).fill(0);
+  for (const [index, value] of Object.entries(entries)) result[Number(index)] = value;
+  return result;
 }
 
 /**
@@ -156,6 +194,10 @@ function layout(floatCounts: number[]): number[] {
   return offsets;
 }
 
+function alignedBytes(bytes: number): number {
+  return Math.ceil(bytes / ALIGN_BYTES) * ALIGN_BYTES;
+}
+
 function put(source: Float32Array, at: number): void {
   heap.set(source, at / 4);
 }
@@ -168,6 +210,24 @@ function geometry(info: Conv2dInfo): Geometry {
   return [info.inChannels, info.inHeight, info.inWidth, info.kernelHeight, info.kernelWidth,
     info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padTop, info.padLeft,
     info.outHeight, info.outWidth];
+}
+
+/** im2colF32 (or col2imF32) over `count` images, in chunks of images. */
+function unfoldImages(kernel: "im2colF32" | "col2imF32", source: number, target: number, count: number, info: Conv2dInfo): void {
+  const args = [source, target, count, 0, 0, ...geometry(info)];
+  runChunks({ kernel, args, chunkSize: chunkOf(count), total: count, startArg: 3, endArg: 4 });
+}
+
+/**
+ * C (M×N, at c) = op(A)·op(B) in chunks: of columns (multiples of 16, the gemm's tile width) or of row pairs.
+ * Each element is summed in the same order wherever the chunk edges fall. `work` holds two workspaces, one per thread.
+ */
+function gemmChunks(a: number, b: number, c: number, work: number, workBytes: number, M: number, N: number, K: number,
+  transA: number, transB: number, accumulate: number, byRows: boolean): void {
+  const args = [a, b, c, work, M, N, K, transA, transB, accumulate, 0, M, 0, N];
+  const threadStep = steps(args.length, { 3: workBytes });
+  if (byRows) runChunks({ kernel: "gemmF32", args, threadStep, chunkSize: chunkOf(M, 2), total: M, startArg: 10, endArg: 11 });
+  else runChunks({ kernel: "gemmF32", args, threadStep, chunkSize: chunkOf(N, 16), total: N, startArg: 12, endArg: 13 });
 }
 
 /** Sizes shared by forward and backward: per image, per filter, and how many images go in one chunk. */
@@ -208,8 +268,9 @@ export function conv2dForwardWasm(x: Float32Array, w: Float32Array, bias: Float3
     : Math.max(1, Math.min(wholeChunk, Math.floor(CACHED_COLUMNS / Math.max(1, rows * positions))));
   const columnsFloats = rows * chunkImages * positions;
   const kept = keep ? pushSaved(columnsFloats) : null;
+  const workBytes = alignedBytes(exports.workspaceBytes(outPerGroup));
   const [work, wAt, biasAt, xAt, scratchColumnsAt, productAt, outAt] = layout([
-    exports.workspaceBytes(outPerGroup) / 4, w.length, outChannels, chunkImages * imageSize,
+    2 * workBytes / 4, w.length, outChannels, chunkImages * imageSize,
     kept ? 0 : columnsFloats, outChannels * chunkImages * positions, outChannels * chunkImages * positions]);
   const columnsAt = kept ? kept.at : scratchColumnsAt;
   put(w, wAt);
@@ -217,11 +278,11 @@ export function conv2dForwardWasm(x: Float32Array, w: Float32Array, bias: Float3
   for (let first = 0; first < N; first += chunkImages) {
     const count = Math.min(chunkImages, N - first), width = count * positions;
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-    exports.im2colF32(xAt, columnsAt, count, ...geometry(info));
+    unfoldImages("im2colF32", xAt, columnsAt, count, info);
     for (let g = 0; g < info.groups; g++) {
       // product_g (outPerGroup × width) = W_g (outPerGroup × groupRows) · columns_g (groupRows × width)
-      exports.gemmF32(wAt + g * outPerGroup * groupRows * 4, columnsAt + g * groupRows * width * 4,
-        productAt + g * outPerGroup * width * 4, work, outPerGroup, width, groupRows, 0, 0, 0, 0, outPerGroup, 0, width);
+      gemmChunks(wAt + g * outPerGroup * groupRows * 4, columnsAt + g * groupRows * width * 4,
+        productAt + g * outPerGroup * width * 4, work, workBytes, outPerGroup, width, groupRows, 0, 0, 0, false);
     }
     exports.reorderF32(productAt, outAt, bias ? biasAt : 0, count, outChannels, positions, 1);
     take(out, outAt, count * outChannels * positions, first * outChannels * positions);
@@ -241,8 +302,9 @@ export function conv2dBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32
   const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
   const reuse = isSaved(kept) && chunkImages === N;
   if (!reuse) releaseSaved(kept);
+  const workBytes = alignedBytes(exports.workspaceBytes(Math.max(outPerGroup, groupRows)));
   const [work, wAt, gwAt, xAt, scratchColumnsAt, gyAt, productAt, gxAt, gbAt] = layout([
-    exports.workspaceBytes(Math.max(outPerGroup, groupRows)) / 4, w.length, w.length, chunkImages * imageSize,
+    2 * workBytes / 4, w.length, w.length, chunkImages * imageSize,
     reuse ? 0 : rows * chunkImages * positions, outChannels * chunkImages * positions,
     outChannels * chunkImages * positions, gx ? chunkImages * imageSize : 0, outChannels]);
   const columnsAt = reuse ? kept.at : scratchColumnsAt;
@@ -257,20 +319,20 @@ export function conv2dBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32
     if (gw) { // dW_g += dY_g · columns_gᵀ
       if (!reuse) {
         put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-        exports.im2colF32(xAt, columnsAt, count, ...geometry(info));
+        unfoldImages("im2colF32", xAt, columnsAt, count, info);
       }
       for (let g = 0; g < info.groups; g++) {
-        exports.gemmF32(productAt + g * outPerGroup * width * 4, columnsAt + g * groupRows * width * 4,
-          gwAt + g * outPerGroup * groupRows * 4, work, outPerGroup, groupRows, width, 0, 1, 1, 0, outPerGroup, 0, groupRows);
+        gemmChunks(productAt + g * outPerGroup * width * 4, columnsAt + g * groupRows * width * 4,
+          gwAt + g * outPerGroup * groupRows * 4, work, workBytes, outPerGroup, groupRows, width, 0, 1, 1, true);
       }
     }
     if (gx) { // d(columns_g) = W_gᵀ · dY_g (into the columns buffer), then fold back onto the images
       for (let g = 0; g < info.groups; g++) {
-        exports.gemmF32(wAt + g * outPerGroup * groupRows * 4, productAt + g * outPerGroup * width * 4,
-          columnsAt + g * groupRows * width * 4, work, groupRows, width, outPerGroup, 1, 0, 0, 0, groupRows, 0, width);
+        gemmChunks(wAt + g * outPerGroup * groupRows * 4, productAt + g * outPerGroup * width * 4,
+          columnsAt + g * groupRows * width * 4, work, workBytes, groupRows, width, outPerGroup, 1, 0, 0, false);
       }
       heap.fill(0, gxAt / 4, gxAt / 4 + count * imageSize);
-      exports.col2imF32(columnsAt, gxAt, count, ...geometry(info));
+      unfoldImages("col2imF32", columnsAt, gxAt, count, info);
       take(gx, gxAt, count * imageSize, first * imageSize);
     }
   }
@@ -313,14 +375,19 @@ export function conv2dDirectForwardWasm(x: Float32Array, w: Float32Array, bias: 
   const chunk = directChunk(info);
   const imageSize = info.inChannels * info.inHeight * info.inWidth;
   const outSize = info.outChannels * info.outHeight * info.outWidth;
-  const [paddedAt, wAt, biasAt, xAt, outAt] = layout([paddedFloats(exports, info), w.length, info.outChannels,
+  const padded = paddedFloats(exports, info);
+  const [paddedAt, helperPaddedAt, wAt, biasAt, xAt, outAt] = layout([padded, padded, w.length, info.outChannels,
     chunk * imageSize, chunk * outSize]);
   put(w, wAt);
   if (bias) put(bias, biasAt);
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-    exports.convDirectF32(xAt, paddedAt, wAt, bias ? biasAt : 0, outAt, count, ...directShape(info));
+    const args = [xAt, paddedAt, wAt, bias ? biasAt : 0, outAt, 0, ...directShape(info)];
+    const images = chunkOf(count);
+    runChunks({ kernel: "convDirectF32", args, chunkSize: images, total: count, countArg: 5,
+      chunkStep: steps(args.length, { 0: images * imageSize * 4, 4: images * outSize * 4 }),
+      threadStep: steps(args.length, { 1: helperPaddedAt - paddedAt }) });
     take(out, outAt, count * outSize, first * outSize);
   }
 }
@@ -332,7 +399,8 @@ export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, in
   const chunk = directChunk(info);
   const imageSize = info.inChannels * info.inHeight * info.inWidth;
   const positions = info.outHeight * info.outWidth, outSize = info.outChannels * positions;
-  const [paddedAt, gwAt, xAt, gyAt, gbAt] = layout([paddedFloats(exports, info), gw.length, chunk * imageSize,
+  const padded = paddedFloats(exports, info);
+  const [paddedAt, helperPaddedAt, gwAt, xAt, gyAt, gbAt] = layout([padded, padded, gw.length, chunk * imageSize,
     chunk * outSize, info.outChannels]);
   heap.fill(0, gwAt / 4, gwAt / 4 + gw.length);
   if (gb) heap.fill(0, gbAt / 4, gbAt / 4 + info.outChannels);
@@ -340,7 +408,10 @@ export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, in
     const count = Math.min(chunk, info.batchSize - first);
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
     put(gy.subarray(first * outSize, (first + count) * outSize), gyAt);
-    exports.convDirectWeightGradF32(xAt, paddedAt, gyAt, gwAt, count, ...directShape(info));
+    // In chunks of output channels: each channel's sums run over every image in order, whichever thread runs them.
+    const args = [xAt, paddedAt, gyAt, gwAt, count, 0, 0, ...directShape(info)];
+    runChunks({ kernel: "convDirectWeightGradF32", args, chunkSize: chunkOf(info.outChannels), total: info.outChannels,
+      startArg: 5, endArg: 6, threadStep: steps(args.length, { 1: helperPaddedAt - paddedAt }) });
     if (gb) exports.biasGradF32(gyAt, gbAt, count, info.outChannels, positions);
   }
   take(gw, gwAt, gw.length);
@@ -367,8 +438,10 @@ export function conv2dChannelsForwardWasm(x: Float32Array, w: Float32Array, bias
   const paddedW = exports.channelsPaddedHeight(info.outWidth, info.kernelWidth, info.strideWidth, info.dilationWidth);
   const positions = info.outHeight * info.outWidth;
   const imageSize = info.inChannels * info.inHeight * info.inWidth, outSize = info.outChannels * positions;
-  const [wAt, packedAt, offsetsAt, paddedAt, tileAt, biasAt, xAt, outAt] = layout([w.length, taps * oPadded, taps,
-    info.inChannels * paddedH * paddedW, positions * oPadded, info.outChannels, chunk * imageSize, chunk * outSize]);
+  const paddedSize = info.inChannels * paddedH * paddedW, tileSize = positions * oPadded;
+  const [wAt, packedAt, offsetsAt, paddedAt, helperPaddedAt, tileAt, helperTileAt, biasAt, xAt, outAt] = layout([
+    w.length, taps * oPadded, taps, paddedSize, paddedSize, tileSize, tileSize, info.outChannels, chunk * imageSize,
+    chunk * outSize]);
   put(w, wAt);
   exports.packChannelWeights(wAt, packedAt, info.outChannels, taps, oPadded);
   exports.channelTapOffsets(offsetsAt, info.inChannels, info.kernelHeight, info.kernelWidth, info.dilationHeight,
@@ -380,7 +453,11 @@ export function conv2dChannelsForwardWasm(x: Float32Array, w: Float32Array, bias
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-    exports.convChannelsF32(xAt, paddedAt, packedAt, offsetsAt, bias ? biasAt : 0, tileAt, outAt, count, ...shape);
+    const args = [xAt, paddedAt, packedAt, offsetsAt, bias ? biasAt : 0, tileAt, outAt, 0, ...shape];
+    const images = chunkOf(count);
+    runChunks({ kernel: "convChannelsF32", args, chunkSize: images, total: count, countArg: 7,
+      chunkStep: steps(args.length, { 0: images * imageSize * 4, 6: images * outSize * 4 }),
+      threadStep: steps(args.length, { 1: helperPaddedAt - paddedAt, 5: helperTileAt - tileAt }) });
     take(out, outAt, count * outSize, first * outSize);
   }
 }
@@ -394,7 +471,9 @@ export function sigmoidWasm(x: Float32Array, y: Float32Array): void {
   for (let start = 0; start < x.length; start += slice) {
     const count = Math.min(slice, x.length - start);
     put(x.subarray(start, start + count), inAt);
-    exports.sigmoidF32(inAt, outAt, count);
+    const floats = chunkOf(count, 4);
+    runChunks({ kernel: "sigmoidF32", args: [inAt, outAt, 0], chunkSize: floats, total: count, countArg: 2,
+      chunkStep: [floats * 4, floats * 4, 0] });
     take(y, outAt, count, start);
   }
 }
@@ -408,7 +487,9 @@ export function sigmoidBackwardWasm(gy: Float32Array, y: Float32Array, gx: Float
     const count = Math.min(slice, y.length - start);
     put(gy.subarray(start, start + count), gyAt);
     put(y.subarray(start, start + count), yAt);
-    exports.sigmoidBackwardF32(gyAt, yAt, gxAt, count);
+    const floats = chunkOf(count, 4);
+    runChunks({ kernel: "sigmoidBackwardF32", args: [gyAt, yAt, gxAt, 0], chunkSize: floats, total: count, countArg: 3,
+      chunkStep: [floats * 4, floats * 4, floats * 4, 0] });
     take(gx, gxAt, count, start);
   }
 }
@@ -430,7 +511,9 @@ export function avgPool2x2Wasm(x: Float32Array, out: Float32Array, planes: numbe
   for (let first = 0; first < planes; first += chunk) {
     const count = Math.min(chunk, planes - first);
     put(x.subarray(first * H * W, (first + count) * H * W), xAt);
-    exports.avgPool2x2F32(xAt, outAt, count, H, W, outH, outW, divisor);
+    const each = chunkOf(count);
+    runChunks({ kernel: "avgPool2x2F32", args: [xAt, outAt, 0, H, W, outH, outW, divisor], chunkSize: each, total: count,
+      countArg: 2, chunkStep: [each * H * W * 4, each * outH * outW * 4, 0, 0, 0, 0, 0, 0] });
     take(out, outAt, count * outH * outW, first * outH * outW);
   }
 }
@@ -445,7 +528,9 @@ export function avgPool2x2BackwardWasm(gy: Float32Array, grad: Float32Array, pla
     const count = Math.min(chunk, planes - first);
     put(gy.subarray(first * outH * outW, (first + count) * outH * outW), gyAt);
     heap.fill(0, gradAt / 4, gradAt / 4 + count * H * W);
-    exports.avgPool2x2BackwardF32(gyAt, gradAt, count, H, W, outH, outW, divisor);
+    const each = chunkOf(count);
+    runChunks({ kernel: "avgPool2x2BackwardF32", args: [gyAt, gradAt, 0, H, W, outH, outW, divisor], chunkSize: each,
+      total: count, countArg: 2, chunkStep: [each * outH * outW * 4, each * H * W * 4, 0, 0, 0, 0, 0, 0] });
     take(grad, gradAt, count * H * W, first * H * W);
   }
 }

@@ -9,13 +9,13 @@
 // After setGemmThreads(2), large products are cut into strips that this thread and a helper thread
 // (gemm-helper-thread.ts) sharing the module's memory take in turn. Strips start on tile edges, and each element
 // of C is summed in the same order whichever thread computes it, so one thread and two give the same bits.
-// One thread is the default: on this 2-core machine, shared with other work, the helper was slower
-// (bench/gemm.ts); on an idle machine PEERS.md measured 1.9×.
+// The thread count is the library's one setting (setNumThreads in ../threads.ts; two by default on two cores).
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConvlabError, ValueError } from "../../errors.js";
+import { ConvlabError } from "../../errors.js";
+import { getNumThreads, setThreads } from "../threads.js";
 import { WebAssembly, type WasmMemory, type WasmModule } from "./webassembly.js";
 import { GemmHelperThread } from "./gemm-helper-thread.js";
 
@@ -54,7 +54,6 @@ export const TWO_THREADS_MIN_MULTIPLY_ADDS = 1 << 22;
 let kernel: Kernel | null = null;
 /** A float32 view of the kernel's memory; replaced whenever the memory grows. */
 let heap: Float32Array = new Float32Array(0);
-let threadCount = 1;
 
 /** Path of the compiled kernel: dist/wasm/gemm.wasm under the nearest directory holding a package.json. */
 export function gemmWasmPath(): string {
@@ -67,14 +66,13 @@ export function gemmWasmPath(): string {
   }
 }
 
-/** How many threads large float32 products use: 1 (the default) or 2. */
+/** How many threads large float32 products use: 1 or 2. The same setting as setNumThreads (threads.ts). */
 export function setGemmThreads(count: number): void {
-  if (count !== 1 && count !== 2) throw new ValueError(`setGemmThreads: expected 1 or 2 threads, but got ${count}`);
-  threadCount = count;
+  setThreads(count, "setGemmThreads");
 }
 
 export function getGemmThreads(): number {
-  return threadCount;
+  return getNumThreads();
 }
 
 function loadKernel(): Kernel {
@@ -139,7 +137,7 @@ export function gemmWasm(
   // Without accumulation the kernel writes every element of C, so its old contents need not be copied in.
   if (accumulate) copyIn(C, M * N, cAt);
   const flags = [M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0] as const;
-  const chunks = threadCount === 2 && M * N * K >= TWO_THREADS_MIN_MULTIPLY_ADDS ? chunking(M, N) : null;
+  const chunks = getNumThreads() === 2 && M * N * K >= TWO_THREADS_MIN_MULTIPLY_ADDS ? chunking(M, N) : null;
   if (chunks === null) {
     exports.gemmF32(aAt, bAt, cAt, work, ...flags, 0, M, 0, N);
   } else {

@@ -1,0 +1,37 @@
+// How many threads the WebAssembly kernels use: PyTorch's torch.set_num_threads / get_num_threads.
+// Two means the calling thread and one helper worker sharing the kernels' memory (kernel-threads.ts,
+// gemm-helper-thread.ts). Every kernel cuts its work the same way whatever the count, so results are
+// identical for one thread and two. The default is two where the machine has two cores or more; the
+// environment variable CONVLAB_NUM_THREADS (1 or 2) overrides it.
+
+import { availableParallelism } from "node:os";
+import { ValueError } from "../errors.js";
+
+function checked(count: number, where: string): 1 | 2 {
+  if (count !== 1 && count !== 2) throw new ValueError(`${where}: expected 1 or 2 threads, but got ${count}`);
+  return count;
+}
+
+function initialThreads(): 1 | 2 {
+  const fromEnvironment = process.env.CONVLAB_NUM_THREADS;
+  if (fromEnvironment !== undefined && fromEnvironment !== "") {
+    return checked(Number(fromEnvironment), "CONVLAB_NUM_THREADS");
+  }
+  return availableParallelism() >= 2 ? 2 : 1;
+}
+
+let threads: 1 | 2 = initialThreads();
+
+/** Sets how many threads the WebAssembly kernels (convolution, pooling, sigmoid, matrix products) use: 1 or 2. */
+export function setNumThreads(count: number): void {
+  setThreads(count, "setNumThreads");
+}
+
+/** setNumThreads under another name, for its error messages (setGemmThreads). */
+export function setThreads(count: number, where: string): void {
+  threads = checked(count, where);
+}
+
+export function getNumThreads(): number {
+  return threads;
+}
