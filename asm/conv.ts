@@ -5,6 +5,7 @@
 // src/ops/unfold.ts and the sigmoid in src/ops/activation.ts; test/kernels/conv-wasm.test.ts holds these to them.
 // Offsets are bytes into memory; this file never allocates.
 
+import { gemmF32 } from "./gemm";
 export { gemmF32, scratchStart, workspaceBytes } from "./gemm";
 
 /** The output positions [first, end) whose tap at `offset` (+ o·stride) lands inside [0, size); as unfold.ts. */
@@ -582,5 +583,41 @@ export function biasGradF32(gy: usize, gb: usize, count: i32, outChannels: i32, 
       const sum = (s0 + f64x2.extract_lane(s01, 1)) + (f64x2.extract_lane(s23, 0) + f64x2.extract_lane(s23, 1));
       store<f32>(at, <f32>(<f64>load<f32>(at) + sum));
     }
+  }
+}
+
+/**
+ * Backward of a convolution through the columns, for one chunk of `count` images (a few, so the chunk's column
+ * matrix stays in cache): dY to the gemm layout, then — when `gradWeightsPart` is non-zero — this chunk's own
+ * weight gradient dW_k = dY_k · columns_kᵀ (written, not accumulated: the caller adds the chunks' parts in chunk
+ * order, so the sum never depends on which thread ran which chunk), and — when `gradImages` is non-zero — the
+ * input gradient: d(columns) = Wᵀ · dY_k folded back onto the chunk's images (zeroed beforehand).
+ * `product`, `columns` and `work` are this thread's scratch.
+ */
+export function convBackwardChunkF32(
+  images: usize, gradOut: usize, weights: usize, gradWeightsPart: usize, gradImages: usize,
+  product: usize, columns: usize, work: usize,
+  count: i32, groups: i32, outChannels: i32, C: i32, H: i32, W: i32,
+  kH: i32, kW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
+  padTop: i32, padLeft: i32, outH: i32, outW: i32,
+): void {
+  const positions = outH * outW, width = count * positions;
+  const outPerGroup = outChannels / groups, groupRows = (C / groups) * kH * kW;
+  reorderF32(product, gradOut, 0, count, outChannels, positions, false); // dY as [C_out, images·L]
+  if (gradWeightsPart != 0) {
+    im2colF32(images, columns, count, 0, count, C, H, W, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW);
+    for (let g = 0; g < groups; g++) {
+      gemmF32(product + <usize>(g * outPerGroup * width) * 4, columns + <usize>(g * groupRows * width) * 4,
+        gradWeightsPart + <usize>(g * outPerGroup * groupRows) * 4, work, outPerGroup, groupRows, width,
+        false, true, false, 0, outPerGroup, 0, groupRows);
+    }
+  }
+  if (gradImages != 0) {
+    for (let g = 0; g < groups; g++) {
+      gemmF32(weights + <usize>(g * outPerGroup * groupRows) * 4, product + <usize>(g * outPerGroup * width) * 4,
+        columns + <usize>(g * groupRows * width) * 4, work, groupRows, width, outPerGroup,
+        true, false, false, 0, groupRows, 0, width);
+    }
+    col2imF32(columns, gradImages, count, 0, count, C, H, W, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW);
   }
 }

@@ -7,7 +7,7 @@ import { DTypeError } from "../errors.js";
 import { gemm } from "../kernels/gemm.js";
 import {
   conv2dBackwardWasm, conv2dChannelsForwardWasm, conv2dDirectForwardWasm, conv2dDirectWeightGradWasm, conv2dForwardWasm,
-  convChannelsEligible, convDirectEligible,
+  conv2dChunkedBackwardWasm, convChannelsEligible, convChunkedBackwardFits, convDirectEligible,
   convWasmFits, type SavedColumns,
 } from "../kernels/wasm/conv-wasm.js";
 import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
@@ -158,8 +158,10 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
   const out = new Float32Array(info.batchSize * info.outChannels * info.outHeight * info.outWidth);
   // Short filters on wide rows (LeNet's first layer) skip the column matrix altogether.
   const direct = convDirectEligible(info);
-  // Only the weight gradient reads the columns; keep them in wasm memory for it when one will be asked for.
-  const keepColumns = isGradEnabled() && weight.requiresGrad;
+  // Backward a few images at a time (columns in cache, both threads) when it fits; otherwise through one column
+  // matrix, which only the weight gradient reads: keep it in wasm memory for it when one will be asked for.
+  const chunkedBackward = convChunkedBackwardFits(info);
+  const keepColumns = isGradEnabled() && weight.requiresGrad && !chunkedBackward;
   let kept: SavedColumns | null = null;
   if (direct) conv2dDirectForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
   else if (convChannelsEligible(info)) conv2dChannelsForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
@@ -173,6 +175,7 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
     const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
     // The direct kernels cover the weight gradient only; an input that needs one goes through the columns.
     if (direct && gx === null && gw !== null) conv2dDirectWeightGradWasm(x, gy, info, gw, gb);
+    else if (chunkedBackward) conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb);
     else conv2dBackwardWasm(x, w, gy, info, gx, gw, kept, gb);
     const gradBias = gb && new Tensor(gb, bias!.shape);
     const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);

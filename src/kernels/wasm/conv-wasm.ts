@@ -51,6 +51,9 @@ interface ConvExports {
   convChannelsF32(images: number, padded: number, packed: number, offsets: number, bias: number, tile: number,
     out: number, count: number, ...shape: ChannelsShape): void;
   biasGradF32(gy: number, gb: number, count: number, outChannels: number, positions: number): void;
+  convBackwardChunkF32(images: number, gradOut: number, weights: number, gradWeightsPart: number, gradImages: number,
+    product: number, columns: number, work: number, count: number, groups: number, outChannels: number,
+    ...geometry: Geometry): void;
 }
 
 /** convChannelsF32's shape arguments, in asm/conv.ts's order after `count`. */
@@ -100,7 +103,7 @@ function kernels(): ConvExports {
 }
 
 /** The kernels that run in chunks (the helper thread looks them up by name). */
-const CHUNKED_KERNELS = ["convDirectF32", "convDirectWeightGradF32", "convChannelsF32", "im2colF32", "col2imF32",
+const CHUNKED_KERNELS = ["convBackwardChunkF32", "convDirectF32", "convDirectWeightGradF32", "convChannelsF32", "im2colF32", "col2imF32",
   "gemmF32", "sigmoidF32", "sigmoidBackwardF32", "avgPool2x2F32", "avgPool2x2BackwardF32"] as const;
 type ChunkedKernel = typeof CHUNKED_KERNELS[number];
 
@@ -339,6 +342,76 @@ export function conv2dBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32
   if (gw) take(gw, gwAt, w.length);
   if (gb) take(gb, gbAt, outChannels);
   if (reuse) releaseSaved(kept);
+}
+
+/**
+ * What the chunked backward may lay out, in floats: per-chunk weight-gradient parts (16 MiB) and the whole batch's
+ * images, output gradient and input gradient (256 MiB). Larger work goes through one column matrix instead
+ * (tests lower these to reach that path with small shapes).
+ */
+export const chunkedBackwardBudget = { gradientParts: 1 << 22, batch: 1 << 26 };
+
+/** Images per chunk of the chunked backward: a column matrix of about CACHED_COLUMNS floats, which stays in cache. */
+function backwardChunkImages(info: Conv2dInfo): number {
+  const { positions, rows } = sizes(info);
+  return Math.max(1, Math.min(info.batchSize, Math.floor(CACHED_COLUMNS / Math.max(1, rows * positions))));
+}
+
+/**
+ * Whether conv2dChunkedBackwardWasm takes this backward: the whole batch's images and gradients, and one
+ * weight-gradient part per chunk, within their budgets. Otherwise conv2dBackwardWasm (one column matrix for many images).
+ */
+export function convChunkedBackwardFits(info: Conv2dInfo): boolean {
+  const { imageSize } = sizes(info);
+  const outSize = info.outChannels * info.outHeight * info.outWidth;
+  const chunks = Math.ceil(info.batchSize / backwardChunkImages(info));
+  const weights = info.outChannels * (info.inChannels / info.groups) * info.kernelHeight * info.kernelWidth;
+  return info.batchSize > 0 && chunks * weights <= chunkedBackwardBudget.gradientParts
+    && info.batchSize * (2 * imageSize + outSize) <= chunkedBackwardBudget.batch;
+}
+
+/**
+ * conv2dBackwardWasm's gradients a few images at a time, both threads taking chunks (asm/conv.ts
+ * convBackwardChunkF32): each chunk's column matrix stays in cache instead of one 15 MB matrix for LeNet's batch.
+ * The input gradient has the same bits as the one-matrix path; the weight gradient is summed per chunk and the
+ * parts added in chunk order (an order of its own, within float32 rounding, and the same for 1 and 2 threads).
+ */
+export function conv2dChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
+  gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null): void {
+  const exports = kernels();
+  const { positions, rows, groupRows, imageSize } = sizes(info);
+  const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
+  const chunk = backwardChunkImages(info), chunks = Math.ceil(N / chunk), outSize = outChannels * positions;
+  const workBytes = alignedBytes(exports.workspaceBytes(Math.max(outPerGroup, groupRows)));
+  const productFloats = outChannels * chunk * positions, columnsFloats = rows * chunk * positions;
+  const [wAt, xAt, gyAt, gxAt, partsAt, gbAt, productAt, helperProductAt, columnsAt, helperColumnsAt, workAt, helperWorkAt] =
+    layout([w.length, N * imageSize, N * outSize, gx ? N * imageSize : 0, gw ? chunks * w.length : 0, outChannels,
+      productFloats, productFloats, columnsFloats, columnsFloats, workBytes / 4, workBytes / 4]);
+  put(w, wAt);
+  put(x, xAt);
+  put(gy, gyAt);
+  if (gx) heap.fill(0, gxAt / 4, gxAt / 4 + N * imageSize);
+  if (gb) {
+    heap.fill(0, gbAt / 4, gbAt / 4 + outChannels);
+    exports.biasGradF32(gyAt, gbAt, N, outChannels, positions);
+    take(gb, gbAt, outChannels);
+  }
+  if (!gx && !gw) return;
+  const args = [xAt, gyAt, wAt, gw ? partsAt : 0, gx ? gxAt : 0, productAt, columnsAt, workAt, 0, info.groups, outChannels,
+    ...geometry(info)];
+  runChunks({ kernel: "convBackwardChunkF32", args, chunkSize: chunk, total: N, countArg: 8,
+    chunkStep: steps(args.length, { 0: chunk * imageSize * 4, 1: chunk * outSize * 4, 3: gw ? w.length * 4 : 0,
+      4: gx ? chunk * imageSize * 4 : 0 }),
+    threadStep: steps(args.length, { 5: helperProductAt - productAt, 6: helperColumnsAt - columnsAt, 7: helperWorkAt - workAt }) });
+  if (gx) take(gx, gxAt, N * imageSize);
+  if (gw) {
+    // dW = ((part_0 + part_1) + part_2) + …, in float32, in chunk order.
+    take(gw, partsAt, w.length);
+    for (let k = 1; k < chunks; k++) {
+      const part = heap.subarray(partsAt / 4 + k * w.length, partsAt / 4 + (k + 1) * w.length);
+      for (let i = 0; i < w.length; i++) gw[i] += part[i];
+    }
+  }
 }
 
 /**
