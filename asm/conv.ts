@@ -241,7 +241,7 @@ export function paddedWidth(outW: i32, kW: i32): i32 {
 export function convDirectF32(
   images: usize, padded: usize, weights: usize, bias: usize, out: usize,
   count: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32, padTop: i32, padLeft: i32,
-  outChannels: i32, outH: i32, outW: i32,
+  outChannels: i32, outH: i32, outW: i32, activation: i32,
 ): void {
   const paddedH = outH + kH - 1, paddedW = paddedWidth(outW, kW);
   const taps = C * kH * kW;
@@ -282,7 +282,19 @@ export function convDirectF32(
         }
       }
     }
+    activate(out + <usize>(n * outChannels * outH * outW) * 4, outChannels * outH * outW, activation);
   }
+}
+
+/** Activations fused into a convolution's forward, applied to each image's output while it is in cache. */
+const ACTIVATION_NONE: i32 = 0;
+const ACTIVATION_SIGMOID: i32 = 1;
+
+/** Applies the activation in place to n floats: sigmoidF32 itself, so the same bits as the separate op. */
+@inline
+function activate(at: usize, n: i32, activation: i32): void {
+  if (activation == ACTIVATION_SIGMOID) sigmoidF32(at, at, n);
+  else if (activation != ACTIVATION_NONE) unreachable();
 }
 
 /** Stores the first `lanes` lanes of v (all four when lanes ≥ 4, none when lanes ≤ 0). */
@@ -494,7 +506,7 @@ export function channelTapOffsets(offsets: usize, C: i32, kH: i32, kW: i32, dila
 export function convChannelsF32(
   images: usize, padded: usize, packed: usize, offsets: usize, bias: usize, tile: usize, out: usize,
   count: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
-  padTop: i32, padLeft: i32, outChannels: i32, outH: i32, outW: i32,
+  padTop: i32, padLeft: i32, outChannels: i32, outH: i32, outW: i32, activation: i32,
 ): void {
   const paddedH = channelsPaddedHeight(outH, kH, strideH, dilationH);
   const paddedW = channelsPaddedHeight(outW, kW, strideW, dilationW);
@@ -558,6 +570,7 @@ export function convChannelsF32(
         store<f32>(target + <usize>p * 4, bias != 0 ? sum + b : sum);
       }
     }
+    activate(out + <usize>(n * outChannels * positions) * 4, outChannels * positions, activation);
   }
 }
 

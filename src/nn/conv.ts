@@ -4,12 +4,12 @@
 import { pairOf, type Pair } from "../calc/args.js";
 import { conv2dInfo, PADDING_MODES, type Conv2dPadding, type PaddingMode } from "../calc/conv-info.js";
 import { ValueError } from "../errors.js";
-import { conv2d } from "../ops/conv.js";
+import { conv2d, conv2dSigmoid } from "../ops/conv.js";
 import { avgPool2d, maxPool2d } from "../ops/pool.js";
 import type { FloatDType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { defaultLayerInit } from "./init.js";
-import { checkPositiveInt, parameter } from "./layers.js";
+import { checkPositiveInt, parameter, Sigmoid } from "./layers.js";
 import { Module } from "./module.js";
 
 export interface Conv2dLayerOptions {
@@ -63,6 +63,17 @@ export class Conv2d extends Module {
 
   forward(input: Tensor): Tensor {
     return conv2d(input, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode,
+    });
+  }
+
+  /**
+   * Conv2d then Sigmoid in one pass (conv2dSigmoid) when both are exactly those classes — a subclass's own forward
+   * is never bypassed — and the fast kernels take the shapes; null otherwise.
+   */
+  override fuseWith(next: Module | undefined, input: Tensor): Tensor | null {
+    if (this.constructor !== Conv2d || next?.constructor !== Sigmoid) return null;
+    return conv2dSigmoid(input, this.weight, this.bias, {
       stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode,
     });
   }

@@ -90,7 +90,17 @@ export class Sequential extends Module {
 
   forward(input: Tensor): Tensor {
     let x = input;
-    for (const layer of this.layers) x = layer.forward(x);
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      // Pairs a layer can run as one fused op (Conv2d then Sigmoid): same numbers, less memory traffic.
+      const fused = layers[i].fuseWith(layers[i + 1], x);
+      if (fused !== null) {
+        x = fused;
+        i++;
+      } else {
+        x = layers[i].forward(x);
+      }
+    }
     return x;
   }
 }

@@ -41,7 +41,7 @@ interface ConvExports {
     divisor: number): void;
   paddedWidth(outW: number, kW: number): number;
   convDirectF32(images: number, padded: number, weights: number, bias: number, out: number, count: number,
-    ...shape: DirectShape): void;
+    ...shape: [...DirectShape, activation: number]): void;
   convDirectWeightGradF32(images: number, padded: number, gradOut: number, gradWeights: number, count: number,
     oStart: number, oEnd: number, ...shape: DirectShape): void;
   packChannelWeights(weights: number, packed: number, outChannels: number, taps: number, oPadded: number): void;
@@ -49,7 +49,7 @@ interface ConvExports {
   channelTapOffsets(offsets: number, C: number, kH: number, kW: number, dilationH: number, dilationW: number,
     paddedH: number, paddedW: number): void;
   convChannelsF32(images: number, padded: number, packed: number, offsets: number, bias: number, tile: number,
-    out: number, count: number, ...shape: ChannelsShape): void;
+    out: number, count: number, ...shape: [...ChannelsShape, activation: number]): void;
   biasGradF32(gy: number, gb: number, count: number, outChannels: number, positions: number): void;
   convBackwardChunkF32(images: number, gradOut: number, weights: number, gradWeightsPart: number, gradImages: number,
     product: number, columns: number, work: number, count: number, groups: number, outChannels: number,
@@ -119,6 +119,21 @@ function chunkOf(total: number, multiple = 1): number {
 function runChunks(plan: ChunkPlan & { kernel: ChunkedKernel }): void {
   kernels();
   loaded!.threads.run(plan, getNumThreads());
+}
+
+/** Activations a convolution's forward can apply itself (asm/conv.ts activate), by their code there. */
+export type FusedActivation = "none" | "sigmoid";
+const ACTIVATIONS: Record<FusedActivation, number> = { none: 0, sigmoid: 1 };
+
+/**
+ * For a convolution fused with a sigmoid: turns dL/dy at `gyAt` into dL/dz = dL/dy · y · (1 - y) in place, y being
+ * the sigmoid's output (copied to `yAt`), with sigmoidBackwardF32 — the separate op's kernel, so the same bits.
+ */
+function sigmoidBackwardInPlace(gyAt: number, y: Float32Array, yAt: number): void {
+  put(y, yAt);
+  const floats = chunkOf(y.length, 4);
+  runChunks({ kernel: "sigmoidBackwardF32", args: [gyAt, yAt, gyAt, 0], chunkSize: floats, total: y.length, countArg: 3,
+    chunkStep: [floats * 4, floats * 4, floats * 4, 0] });
 }
 
 /** How many chunks the helper thread has run since it started (for tests). */
@@ -377,19 +392,21 @@ export function convChunkedBackwardFits(info: Conv2dInfo): boolean {
  * parts added in chunk order (an order of its own, within float32 rounding, and the same for 1 and 2 threads).
  */
 export function conv2dChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
-  gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null): void {
+  gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, sigmoidOutput: Float32Array | null = null): void {
   const exports = kernels();
   const { positions, rows, groupRows, imageSize } = sizes(info);
   const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
   const chunk = backwardChunkImages(info), chunks = Math.ceil(N / chunk), outSize = outChannels * positions;
   const workBytes = alignedBytes(exports.workspaceBytes(Math.max(outPerGroup, groupRows)));
   const productFloats = outChannels * chunk * positions, columnsFloats = rows * chunk * positions;
-  const [wAt, xAt, gyAt, gxAt, partsAt, gbAt, productAt, helperProductAt, columnsAt, helperColumnsAt, workAt, helperWorkAt] =
-    layout([w.length, N * imageSize, N * outSize, gx ? N * imageSize : 0, gw ? chunks * w.length : 0, outChannels,
-      productFloats, productFloats, columnsFloats, columnsFloats, workBytes / 4, workBytes / 4]);
+  const [wAt, xAt, gyAt, gxAt, partsAt, gbAt, productAt, helperProductAt, columnsAt, helperColumnsAt, workAt, helperWorkAt,
+    yAt] = layout([w.length, N * imageSize, N * outSize, gx ? N * imageSize : 0, gw ? chunks * w.length : 0, outChannels,
+      productFloats, productFloats, columnsFloats, columnsFloats, workBytes / 4, workBytes / 4,
+      sigmoidOutput ? N * outSize : 0]);
   put(w, wAt);
   put(x, xAt);
   put(gy, gyAt);
+  if (sigmoidOutput) sigmoidBackwardInPlace(gyAt, sigmoidOutput, yAt);
   if (gx) heap.fill(0, gxAt / 4, gxAt / 4 + N * imageSize);
   if (gb) {
     heap.fill(0, gbAt / 4, gbAt / 4 + outChannels);
@@ -443,7 +460,7 @@ function paddedFloats(exports: ConvExports, info: Conv2dInfo): number {
 
 /** conv2dForwardWasm's result by the direct kernel (same bits: the gemm's order of sums); see convDirectEligible. */
 export function conv2dDirectForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
-  out: Float32Array): void {
+  out: Float32Array, activation: FusedActivation = "none"): void {
   const exports = kernels();
   const chunk = directChunk(info);
   const imageSize = info.inChannels * info.inHeight * info.inWidth;
@@ -456,7 +473,7 @@ export function conv2dDirectForwardWasm(x: Float32Array, w: Float32Array, bias: 
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-    const args = [xAt, paddedAt, wAt, bias ? biasAt : 0, outAt, 0, ...directShape(info)];
+    const args = [xAt, paddedAt, wAt, bias ? biasAt : 0, outAt, 0, ...directShape(info), ACTIVATIONS[activation]];
     const images = chunkOf(count);
     runChunks({ kernel: "convDirectF32", args, chunkSize: images, total: count, countArg: 5,
       chunkStep: steps(args.length, { 0: images * imageSize * 4, 4: images * outSize * 4 }),
@@ -467,20 +484,21 @@ export function conv2dDirectForwardWasm(x: Float32Array, w: Float32Array, bias: 
 
 /** The weight gradient of conv2dDirectForwardWasm, written to gw (summed in its own order: float32 rounding apart from the gemm's). */
 export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, info: Conv2dInfo, gw: Float32Array,
-  gb: Float32Array | null = null): void {
+  gb: Float32Array | null = null, sigmoidOutput: Float32Array | null = null): void {
   const exports = kernels();
   const chunk = directChunk(info);
   const imageSize = info.inChannels * info.inHeight * info.inWidth;
   const positions = info.outHeight * info.outWidth, outSize = info.outChannels * positions;
   const padded = paddedFloats(exports, info);
-  const [paddedAt, helperPaddedAt, gwAt, xAt, gyAt, gbAt] = layout([padded, padded, gw.length, chunk * imageSize,
-    chunk * outSize, info.outChannels]);
+  const [paddedAt, helperPaddedAt, gwAt, xAt, gyAt, gbAt, yAt] = layout([padded, padded, gw.length, chunk * imageSize,
+    chunk * outSize, info.outChannels, sigmoidOutput ? chunk * outSize : 0]);
   heap.fill(0, gwAt / 4, gwAt / 4 + gw.length);
   if (gb) heap.fill(0, gbAt / 4, gbAt / 4 + info.outChannels);
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
     put(gy.subarray(first * outSize, (first + count) * outSize), gyAt);
+    if (sigmoidOutput) sigmoidBackwardInPlace(gyAt, sigmoidOutput.subarray(first * outSize, (first + count) * outSize), yAt);
     // In chunks of output channels: each channel's sums run over every image in order, whichever thread runs them.
     const args = [xAt, paddedAt, gyAt, gwAt, count, 0, 0, ...directShape(info)];
     runChunks({ kernel: "convDirectWeightGradF32", args, chunkSize: chunkOf(info.outChannels), total: info.outChannels,
@@ -502,7 +520,7 @@ export function convChannelsEligible(info: Conv2dInfo): boolean {
 
 /** conv2dForwardWasm's result by the channel-vectorized direct kernel (same bits); see convChannelsEligible. */
 export function conv2dChannelsForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
-  out: Float32Array): void {
+  out: Float32Array, activation: FusedActivation = "none"): void {
   const exports = kernels();
   const chunk = directChunk(info);
   const taps = info.inChannels * info.kernelHeight * info.kernelWidth;
@@ -526,7 +544,7 @@ export function conv2dChannelsForwardWasm(x: Float32Array, w: Float32Array, bias
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-    const args = [xAt, paddedAt, packedAt, offsetsAt, bias ? biasAt : 0, tileAt, outAt, 0, ...shape];
+    const args = [xAt, paddedAt, packedAt, offsetsAt, bias ? biasAt : 0, tileAt, outAt, 0, ...shape, ACTIVATIONS[activation]];
     const images = chunkOf(count);
     runChunks({ kernel: "convChannelsF32", args, chunkSize: images, total: count, countArg: 7,
       chunkStep: steps(args.length, { 0: images * imageSize * 4, 6: images * outSize * 4 }),
