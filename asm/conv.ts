@@ -166,12 +166,17 @@ export function reorderF32(gemmLayout: usize, tensorLayout: usize, bias: usize, 
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HIGH: f32 = 0.693359375;
 const LN2_LOW: f32 = -2.12194440e-4;
+const ROUNDING_SHIFT: f32 = 12582912.0; // 1.5 · 2^23
 
 @inline
 function expNonPositive(x: v128): v128 {
-  // Below -103.97 e^x is under float32's smallest subnormal; clamping keeps 2^n buildable.
-  x = f32x4.max(x, f32x4.splat(-104.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  // Below -103.97 e^x is under float32's smallest subnormal; clamping keeps 2^n buildable. pmax is one instruction
+  // (max with NaN semantics is several); a NaN passes through and the caller puts it back.
+  x = f32x4.pmax(x, f32x4.splat(-104.0));
+  // n = round(x·log2 e), to nearest even, by adding 1.5·2^23: the sum's low mantissa bits are n as an integer
+  // (same n as f32x4.nearest, and no float-to-int conversion, which x64 has no single instruction for).
+  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDING_SHIFT));
+  const n = f32x4.sub(shifted, f32x4.splat(ROUNDING_SHIFT));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HIGH)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LOW)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -183,7 +188,7 @@ function expNonPositive(x: v128): v128 {
   const r2 = f32x4.mul(r, r);
   const er = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1.0));
   // 2^n for n in [-150, 0] as two factors 2^h · 2^(n-h), each a normal float.
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const ni = i32x4.sub(shifted, f32x4.splat(ROUNDING_SHIFT));
   const half = i32x4.shr_s(ni, 1);
   const scale1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
   const scale2 = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
