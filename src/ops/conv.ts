@@ -6,7 +6,7 @@ import { padSourceIndex } from "../calc/pad-info.js";
 import { DTypeError } from "../errors.js";
 import { gemm } from "../kernels/gemm.js";
 import {
-  conv2dBackwardWasm, conv2dChannelsForwardWasm, conv2dDirectForwardWasm, conv2dDirectWeightGradWasm, conv2dForwardWasm,
+  conv2dBackwardWasm, conv2dDirectForwardWasm, conv2dDirectWeightGradWasm, conv2dForwardWasm,
   conv2dChunkedBackwardWasm, convChannelsEligible, convChunkedBackwardFits, convDirectEligible,
   convWasmFits, type SavedColumns,
 } from "../kernels/wasm/conv-wasm.js";
@@ -164,7 +164,7 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
   const keepColumns = isGradEnabled() && weight.requiresGrad && !chunkedBackward;
   let kept: SavedColumns | null = null;
   if (direct) conv2dDirectForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
-  else if (convChannelsEligible(info)) conv2dChannelsForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
+  else if (convChannelsEligible(info)) conv2dDirectForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
   else kept = conv2dForwardWasm(x, w, bias && bias.data as Float32Array, info, out, keepColumns);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   return record(new Tensor(out, info.outputShape), "ConvolutionBackward", inputs, (gradOutput) => {
@@ -206,8 +206,7 @@ export function conv2dSigmoid(input: Tensor, weight: Tensor, bias: Tensor | null
 
   const x = input.data, w = weight.data, b = bias && bias.data as Float32Array;
   const y = new Float32Array(info.batchSize * info.outChannels * info.outHeight * info.outWidth);
-  if (direct) conv2dDirectForwardWasm(x, w, b, info, y, "sigmoid");
-  else conv2dChannelsForwardWasm(x, w, b, info, y, "sigmoid");
+  conv2dDirectForwardWasm(x, w, b, info, y, "sigmoid");
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   return record(new Tensor(y, info.outputShape), "ConvolutionSigmoidBackward", inputs, (gradOutput) => {
     const gy = gradOutput.data as Float32Array;

@@ -394,39 +394,62 @@ export function convChunkedBackwardFits(info: Conv2dInfo): boolean {
 export function conv2dChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
   gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, sigmoidOutput: Float32Array | null = null): void {
   const exports = kernels();
-  const { positions, rows, groupRows, imageSize } = sizes(info);
-  const N = info.batchSize, outChannels = info.outChannels, outPerGroup = info.outChannelsPerGroup;
-  const chunk = backwardChunkImages(info), chunks = Math.ceil(N / chunk), outSize = outChannels * positions;
-  const workBytes = alignedBytes(exports.workspaceBytes(Math.max(outPerGroup, groupRows)));
-  const productFloats = outChannels * chunk * positions, columnsFloats = rows * chunk * positions;
-  const [wAt, xAt, gyAt, gxAt, partsAt, gbAt, productAt, helperProductAt, columnsAt, helperColumnsAt, workAt, helperWorkAt,
-    yAt] = layout([w.length, N * imageSize, N * outSize, gx ? N * imageSize : 0, gw ? chunks * w.length : 0, outChannels,
-      productFloats, productFloats, columnsFloats, columnsFloats, workBytes / 4, workBytes / 4,
-      sigmoidOutput ? N * outSize : 0]);
+  const { positions, imageSize } = sizes(info);
+  const N = info.batchSize, outChannels = info.outChannels, outSize = outChannels * positions;
+  const scratchFloats = chunkedBackwardScratch(info, gw !== null);
+  const offsets = layout([...scratchFloats, w.length, N * imageSize, N * outSize, gx ? N * imageSize : 0, outChannels,
+    sigmoidOutput ? N * outSize : 0]);
+  const scratch = offsets.slice(0, scratchFloats.length);
+  const [wAt, xAt, gyAt, gxAt, gbAt, yAt] = offsets.slice(scratchFloats.length);
   put(w, wAt);
   put(x, xAt);
   put(gy, gyAt);
   if (sigmoidOutput) sigmoidBackwardInPlace(gyAt, sigmoidOutput, yAt);
-  if (gx) heap.fill(0, gxAt / 4, gxAt / 4 + N * imageSize);
   if (gb) {
     heap.fill(0, gbAt / 4, gbAt / 4 + outChannels);
     exports.biasGradF32(gyAt, gbAt, N, outChannels, positions);
     take(gb, gbAt, outChannels);
   }
-  if (!gx && !gw) return;
-  const args = [xAt, gyAt, wAt, gw ? partsAt : 0, gx ? gxAt : 0, productAt, columnsAt, workAt, 0, info.groups, outChannels,
+  runChunkedBackward(info, scratch, xAt, gyAt, wAt, gx ? gxAt : 0, gw);
+  if (gx) take(gx, gxAt, N * imageSize);
+}
+
+/** The floats of scratch runChunkedBackward needs: the chunks' weight-gradient parts, and each thread's buffers. */
+export function chunkedBackwardScratch(info: Conv2dInfo, weightGrad: boolean): number[] {
+  const exports = kernels();
+  const { positions, rows, groupRows } = sizes(info);
+  const chunk = backwardChunkImages(info), chunks = Math.ceil(info.batchSize / chunk);
+  const weights = info.outChannels * groupRows;
+  const work = alignedBytes(exports.workspaceBytes(Math.max(info.outChannelsPerGroup, groupRows))) / 4;
+  const product = info.outChannels * chunk * positions, columns = rows * chunk * positions;
+  return [weightGrad ? chunks * weights : 0, product, product, columns, columns, work, work];
+}
+
+/**
+ * The input gradient (into gxAt, zeroed here; 0: none) and the weight gradient (into gw; null: none) of the whole
+ * batch, from the output gradient at gyAt, a few images at a time on both threads; the chunks' weight-gradient
+ * parts are added in chunk order.
+ */
+export function runChunkedBackward(info: Conv2dInfo, scratch: number[], xAt: number, gyAt: number, wAt: number,
+  gxAt: number, gw: Float32Array | null): void {
+  if (gxAt === 0 && gw === null) return;
+  const { positions, imageSize, groupRows } = sizes(info);
+  const N = info.batchSize, chunk = backwardChunkImages(info), chunks = Math.ceil(N / chunk);
+  const outSize = info.outChannels * positions, weights = info.outChannels * groupRows;
+  const [partsAt, productAt, helperProductAt, columnsAt, helperColumnsAt, workAt, helperWorkAt] = scratch;
+  if (gxAt !== 0) heap.fill(0, gxAt / 4, gxAt / 4 + N * imageSize);
+  const args = [xAt, gyAt, wAt, gw ? partsAt : 0, gxAt, productAt, columnsAt, workAt, 0, info.groups, info.outChannels,
     ...geometry(info)];
   runChunks({ kernel: "convBackwardChunkF32", args, chunkSize: chunk, total: N, countArg: 8,
-    chunkStep: steps(args.length, { 0: chunk * imageSize * 4, 1: chunk * outSize * 4, 3: gw ? w.length * 4 : 0,
-      4: gx ? chunk * imageSize * 4 : 0 }),
+    chunkStep: steps(args.length, { 0: chunk * imageSize * 4, 1: chunk * outSize * 4, 3: gw ? weights * 4 : 0,
+      4: gxAt !== 0 ? chunk * imageSize * 4 : 0 }),
     threadStep: steps(args.length, { 5: helperProductAt - productAt, 6: helperColumnsAt - columnsAt, 7: helperWorkAt - workAt }) });
-  if (gx) take(gx, gxAt, N * imageSize);
   if (gw) {
     // dW = ((part_0 + part_1) + part_2) + …, in float32, in chunk order.
-    take(gw, partsAt, w.length);
+    take(gw, partsAt, weights);
     for (let k = 1; k < chunks; k++) {
-      const part = heap.subarray(partsAt / 4 + k * w.length, partsAt / 4 + (k + 1) * w.length);
-      for (let i = 0; i < w.length; i++) gw[i] += part[i];
+      const part = heap.subarray(partsAt / 4 + k * weights, partsAt / 4 + (k + 1) * weights);
+      for (let i = 0; i < weights; i++) gw[i] += part[i];
     }
   }
 }
@@ -458,57 +481,6 @@ function paddedFloats(exports: ConvExports, info: Conv2dInfo): number {
   return info.inChannels * (info.outHeight + info.kernelHeight - 1) * exports.paddedWidth(info.outWidth, info.kernelWidth);
 }
 
-/** conv2dForwardWasm's result by the direct kernel (same bits: the gemm's order of sums); see convDirectEligible. */
-export function conv2dDirectForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
-  out: Float32Array, activation: FusedActivation = "none"): void {
-  const exports = kernels();
-  const chunk = directChunk(info);
-  const imageSize = info.inChannels * info.inHeight * info.inWidth;
-  const outSize = info.outChannels * info.outHeight * info.outWidth;
-  const padded = paddedFloats(exports, info);
-  const [paddedAt, helperPaddedAt, wAt, biasAt, xAt, outAt] = layout([padded, padded, w.length, info.outChannels,
-    chunk * imageSize, chunk * outSize]);
-  put(w, wAt);
-  if (bias) put(bias, biasAt);
-  for (let first = 0; first < info.batchSize; first += chunk) {
-    const count = Math.min(chunk, info.batchSize - first);
-    put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-    const args = [xAt, paddedAt, wAt, bias ? biasAt : 0, outAt, 0, ...directShape(info), ACTIVATIONS[activation]];
-    const images = chunkOf(count);
-    runChunks({ kernel: "convDirectF32", args, chunkSize: images, total: count, countArg: 5,
-      chunkStep: steps(args.length, { 0: images * imageSize * 4, 4: images * outSize * 4 }),
-      threadStep: steps(args.length, { 1: helperPaddedAt - paddedAt }) });
-    take(out, outAt, count * outSize, first * outSize);
-  }
-}
-
-/** The weight gradient of conv2dDirectForwardWasm, written to gw (summed in its own order: float32 rounding apart from the gemm's). */
-export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, info: Conv2dInfo, gw: Float32Array,
-  gb: Float32Array | null = null, sigmoidOutput: Float32Array | null = null): void {
-  const exports = kernels();
-  const chunk = directChunk(info);
-  const imageSize = info.inChannels * info.inHeight * info.inWidth;
-  const positions = info.outHeight * info.outWidth, outSize = info.outChannels * positions;
-  const padded = paddedFloats(exports, info);
-  const [paddedAt, helperPaddedAt, gwAt, xAt, gyAt, gbAt, yAt] = layout([padded, padded, gw.length, chunk * imageSize,
-    chunk * outSize, info.outChannels, sigmoidOutput ? chunk * outSize : 0]);
-  heap.fill(0, gwAt / 4, gwAt / 4 + gw.length);
-  if (gb) heap.fill(0, gbAt / 4, gbAt / 4 + info.outChannels);
-  for (let first = 0; first < info.batchSize; first += chunk) {
-    const count = Math.min(chunk, info.batchSize - first);
-    put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-    put(gy.subarray(first * outSize, (first + count) * outSize), gyAt);
-    if (sigmoidOutput) sigmoidBackwardInPlace(gyAt, sigmoidOutput.subarray(first * outSize, (first + count) * outSize), yAt);
-    // In chunks of output channels: each channel's sums run over every image in order, whichever thread runs them.
-    const args = [xAt, paddedAt, gyAt, gwAt, count, 0, 0, ...directShape(info)];
-    runChunks({ kernel: "convDirectWeightGradF32", args, chunkSize: chunkOf(info.outChannels), total: info.outChannels,
-      startArg: 5, endArg: 6, threadStep: steps(args.length, { 1: helperPaddedAt - paddedAt }) });
-    if (gb) exports.biasGradF32(gyAt, gbAt, count, info.outChannels, positions);
-  }
-  take(gw, gwAt, gw.length);
-  if (gb) take(gb, gbAt, info.outChannels);
-}
-
 /**
  * Whether conv2d's forward goes through the channel-vectorized direct kernel (asm/conv.ts convChannelsF32)
  * instead of unfold + gemm: one group, output channels in whole blocks of 16, and not a layer the first direct
@@ -518,39 +490,129 @@ export function convChannelsEligible(info: Conv2dInfo): boolean {
   return info.groups === 1 && info.outChannels % 16 === 0 && !convDirectEligible(info);
 }
 
-/** conv2dForwardWasm's result by the channel-vectorized direct kernel (same bits); see convChannelsEligible. */
-export function conv2dChannelsForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
-  out: Float32Array, activation: FusedActivation = "none"): void {
-  const exports = kernels();
-  const chunk = directChunk(info);
+/** Which direct forward kernel takes a layer: "direct" (short filters, wide rows), "channels" (16k channels) or neither. */
+export function directForwardKind(info: Conv2dInfo): "direct" | "channels" | null {
+  return convDirectEligible(info) ? "direct" : convChannelsEligible(info) ? "channels" : null;
+}
+
+function channelsGeometry(exports: ConvExports, info: Conv2dInfo) {
   const taps = info.inChannels * info.kernelHeight * info.kernelWidth;
   const oPadded = Math.ceil(info.outChannels / 16) * 16;
   const paddedH = exports.channelsPaddedHeight(info.outHeight, info.kernelHeight, info.strideHeight, info.dilationHeight);
   const paddedW = exports.channelsPaddedHeight(info.outWidth, info.kernelWidth, info.strideWidth, info.dilationWidth);
-  const positions = info.outHeight * info.outWidth;
-  const imageSize = info.inChannels * info.inHeight * info.inWidth, outSize = info.outChannels * positions;
-  const paddedSize = info.inChannels * paddedH * paddedW, tileSize = positions * oPadded;
-  const [wAt, packedAt, offsetsAt, paddedAt, helperPaddedAt, tileAt, helperTileAt, biasAt, xAt, outAt] = layout([
-    w.length, taps * oPadded, taps, paddedSize, paddedSize, tileSize, tileSize, info.outChannels, chunk * imageSize,
-    chunk * outSize]);
-  put(w, wAt);
+  return { taps, oPadded, paddedH, paddedW };
+}
+
+/** The floats of scratch runDirectForward needs, in the order it takes their offsets (both threads' copies). */
+export function directForwardScratch(info: Conv2dInfo): number[] {
+  const exports = kernels();
+  if (directForwardKind(info) === "direct") {
+    const padded = paddedFloats(exports, info);
+    return [padded, padded];
+  }
+  const { taps, oPadded, paddedH, paddedW } = channelsGeometry(exports, info);
+  const paddedSize = info.inChannels * paddedH * paddedW, tileSize = info.outHeight * info.outWidth * oPadded;
+  return [taps * oPadded, taps, paddedSize, paddedSize, tileSize, tileSize];
+}
+
+/**
+ * The direct forward of `count` images at xAt into outAt (tensor layout), with weights at wAt, the bias at biasAt
+ * (0: none) and the activation applied to each image's output; `scratch` holds directForwardScratch's offsets.
+ * Chunks of images go to both threads.
+ */
+export function runDirectForward(info: Conv2dInfo, scratch: number[], wAt: number, biasAt: number, xAt: number,
+  outAt: number, count: number, activation: FusedActivation): void {
+  const exports = kernels();
+  const imageSize = info.inChannels * info.inHeight * info.inWidth;
+  const outSize = info.outChannels * info.outHeight * info.outWidth;
+  const images = chunkOf(count);
+  if (directForwardKind(info) === "direct") {
+    const [paddedAt, helperPaddedAt] = scratch;
+    const args = [xAt, paddedAt, wAt, biasAt, outAt, 0, ...directShape(info), ACTIVATIONS[activation]];
+    runChunks({ kernel: "convDirectF32", args, chunkSize: images, total: count, countArg: 5,
+      chunkStep: steps(args.length, { 0: images * imageSize * 4, 4: images * outSize * 4 }),
+      threadStep: steps(args.length, { 1: helperPaddedAt - paddedAt }) });
+    return;
+  }
+  const [packedAt, offsetsAt, paddedAt, helperPaddedAt, tileAt, helperTileAt] = scratch;
+  const { taps, oPadded, paddedH, paddedW } = channelsGeometry(exports, info);
   exports.packChannelWeights(wAt, packedAt, info.outChannels, taps, oPadded);
   exports.channelTapOffsets(offsetsAt, info.inChannels, info.kernelHeight, info.kernelWidth, info.dilationHeight,
     info.dilationWidth, paddedH, paddedW);
-  if (bias) put(bias, biasAt);
   const shape: ChannelsShape = [info.inChannels, info.inHeight, info.inWidth, info.kernelHeight, info.kernelWidth,
     info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padTop, info.padLeft,
     info.outChannels, info.outHeight, info.outWidth];
+  const args = [xAt, paddedAt, packedAt, offsetsAt, biasAt, tileAt, outAt, 0, ...shape, ACTIVATIONS[activation]];
+  runChunks({ kernel: "convChannelsF32", args, chunkSize: images, total: count, countArg: 7,
+    chunkStep: steps(args.length, { 0: images * imageSize * 4, 6: images * outSize * 4 }),
+    threadStep: steps(args.length, { 1: helperPaddedAt - paddedAt, 5: helperTileAt - tileAt }) });
+}
+
+/**
+ * conv2dForwardWasm's result by a direct kernel (directForwardKind; same bits: the gemm's order of sums),
+ * with an activation applied while each image's output is in cache.
+ */
+export function conv2dDirectForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
+  out: Float32Array, activation: FusedActivation = "none"): void {
+  const chunk = directChunk(info);
+  const imageSize = info.inChannels * info.inHeight * info.inWidth;
+  const outSize = info.outChannels * info.outHeight * info.outWidth;
+  const scratchFloats = directForwardScratch(info);
+  const offsets = layout([...scratchFloats, w.length, info.outChannels, chunk * imageSize, chunk * outSize]);
+  const scratch = offsets.slice(0, scratchFloats.length);
+  const [wAt, biasAt, xAt, outAt] = offsets.slice(scratchFloats.length);
+  put(w, wAt);
+  if (bias) put(bias, biasAt);
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
-    const args = [xAt, paddedAt, packedAt, offsetsAt, bias ? biasAt : 0, tileAt, outAt, 0, ...shape, ACTIVATIONS[activation]];
-    const images = chunkOf(count);
-    runChunks({ kernel: "convChannelsF32", args, chunkSize: images, total: count, countArg: 7,
-      chunkStep: steps(args.length, { 0: images * imageSize * 4, 6: images * outSize * 4 }),
-      threadStep: steps(args.length, { 1: helperPaddedAt - paddedAt, 5: helperTileAt - tileAt }) });
+    runDirectForward(info, scratch, wAt, bias ? biasAt : 0, xAt, outAt, count, activation);
     take(out, outAt, count * outSize, first * outSize);
   }
+}
+
+/** The floats of scratch runDirectWeightGrad needs (both threads' zero-bordered images). */
+export function directWeightGradScratch(info: Conv2dInfo): number[] {
+  const padded = paddedFloats(kernels(), info);
+  return [padded, padded];
+}
+
+/**
+ * dW (C_out × C·kH·kW at gwAt, added to) of the direct kernel for `count` images at xAt and their output gradient
+ * at gyAt, in chunks of output channels: each channel's sums run over every image in order, whichever thread runs them.
+ */
+export function runDirectWeightGrad(info: Conv2dInfo, scratch: number[], xAt: number, gyAt: number, gwAt: number,
+  count: number): void {
+  const [paddedAt, helperPaddedAt] = scratch;
+  const args = [xAt, paddedAt, gyAt, gwAt, count, 0, 0, ...directShape(info)];
+  runChunks({ kernel: "convDirectWeightGradF32", args, chunkSize: chunkOf(info.outChannels), total: info.outChannels,
+    startArg: 5, endArg: 6, threadStep: steps(args.length, { 1: helperPaddedAt - paddedAt }) });
+}
+
+/** The weight gradient of conv2dDirectForwardWasm, written to gw (summed in its own order: float32 rounding apart from the gemm's). */
+export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, info: Conv2dInfo, gw: Float32Array,
+  gb: Float32Array | null = null, sigmoidOutput: Float32Array | null = null): void {
+  const exports = kernels();
+  const chunk = directChunk(info);
+  const imageSize = info.inChannels * info.inHeight * info.inWidth;
+  const positions = info.outHeight * info.outWidth, outSize = info.outChannels * positions;
+  const scratchFloats = directWeightGradScratch(info);
+  const offsets = layout([...scratchFloats, gw.length, chunk * imageSize, chunk * outSize, info.outChannels,
+    sigmoidOutput ? chunk * outSize : 0]);
+  const scratch = offsets.slice(0, scratchFloats.length);
+  const [gwAt, xAt, gyAt, gbAt, yAt] = offsets.slice(scratchFloats.length);
+  heap.fill(0, gwAt / 4, gwAt / 4 + gw.length);
+  if (gb) heap.fill(0, gbAt / 4, gbAt / 4 + info.outChannels);
+  for (let first = 0; first < info.batchSize; first += chunk) {
+    const count = Math.min(chunk, info.batchSize - first);
+    put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
+    put(gy.subarray(first * outSize, (first + count) * outSize), gyAt);
+    if (sigmoidOutput) sigmoidBackwardInPlace(gyAt, sigmoidOutput.subarray(first * outSize, (first + count) * outSize), yAt);
+    runDirectWeightGrad(info, scratch, xAt, gyAt, gwAt, count);
+    if (gb) exports.biasGradF32(gyAt, gbAt, count, info.outChannels, positions);
+  }
+  take(gw, gwAt, gw.length);
+  if (gb) take(gb, gbAt, info.outChannels);
 }
 
 /** y = sigmoid(x), elementwise over float32 arrays of equal length. */
