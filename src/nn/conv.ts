@@ -4,7 +4,8 @@
 import { pairOf, type Pair } from "../calc/args.js";
 import { conv2dInfo, PADDING_MODES, type Conv2dPadding, type PaddingMode } from "../calc/conv-info.js";
 import { ValueError } from "../errors.js";
-import { conv2d, conv2dSigmoid } from "../ops/conv.js";
+import { conv2d } from "../ops/conv.js";
+import { conv2dSigmoid, conv2dSigmoidAvgPool2 } from "../ops/conv-fused.js";
 import { avgPool2d, maxPool2d } from "../ops/pool.js";
 import type { FloatDType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -68,14 +69,22 @@ export class Conv2d extends Module {
   }
 
   /**
-   * Conv2d then Sigmoid in one pass (conv2dSigmoid) when both are exactly those classes — a subclass's own forward
-   * is never bypassed — and the fast kernels take the shapes; null otherwise.
+   * Conv2d → Sigmoid → AvgPool2d(2) (conv2dSigmoidAvgPool2) or Conv2d → Sigmoid (conv2dSigmoid) in one pass, when the
+   * layers are exactly those classes — a subclass's own forward is never bypassed — the pooling is 2×2 with stride 2
+   * and nothing else, and the fast kernels take the shapes; null otherwise.
    */
-  override fuseWith(next: Module | undefined, input: Tensor): Tensor | null {
+  override fuse(following: readonly Module[], input: Tensor): { output: Tensor; layers: number } | null {
+    const [next, after] = following;
     if (this.constructor !== Conv2d || next?.constructor !== Sigmoid) return null;
-    return conv2dSigmoid(input, this.weight, this.bias, {
+    const options = {
       stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode,
-    });
+    };
+    if (after instanceof AvgPool2d && after.constructor === AvgPool2d && isPlainPool2(after)) {
+      const output = conv2dSigmoidAvgPool2(input, this.weight, this.bias, options);
+      if (output !== null) return { output, layers: 2 };
+    }
+    const output = conv2dSigmoid(input, this.weight, this.bias, options);
+    return output === null ? null : { output, layers: 1 };
   }
 
   /** The output shape for an input shape, without running the layer. */
@@ -167,4 +176,10 @@ export class AvgPool2d extends Module {
   override extraRepr(): string {
     return `kernel_size=${this.kernelSize[0]}, stride=${this.stride[0]}, padding=${this.padding[0]}`;
   }
+}
+
+/** AvgPool2d(2): 2×2 windows, stride 2, no padding, floor mode, the plain window average (what the block kernels do). */
+function isPlainPool2(pool: AvgPool2d): boolean {
+  const [kH, kW] = pool.kernelSize, [sH, sW] = pool.stride, [pH, pW] = pool.padding;
+  return kH === 2 && kW === 2 && sH === 2 && sW === 2 && pH === 0 && pW === 0 && !pool.ceilMode && pool.divisorOverride === null;
 }

@@ -93,10 +93,10 @@ export class Sequential extends Module {
     const layers = this.layers;
     for (let i = 0; i < layers.length; i++) {
       // Pairs a layer can run as one fused op (Conv2d then Sigmoid): same numbers, less memory traffic.
-      const fused = layers[i].fuseWith(layers[i + 1], x);
+      const fused = layers[i].fuse(layers.slice(i + 1, i + 3), x);
       if (fused !== null) {
-        x = fused;
-        i++;
+        x = fused.output;
+        i += fused.layers;
       } else {
         x = layers[i].forward(x);
       }

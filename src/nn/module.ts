@@ -13,10 +13,11 @@ export abstract class Module {
   abstract forward(input: Tensor): Tensor;
 
   /**
-   * This layer and the next one run as one fused op (nn.Sequential asks): the result of next.forward(this.forward(input)),
-   * computed faster, or null when there is no such fusion. Only ever a speed-up: same numbers, same gradients.
+   * This layer and the first `layers` of the ones after it as one fused op (nn.Sequential asks, passing the layers
+   * that follow): the output they would give one after another, computed faster, or null when there is no such
+   * fusion. Only ever a speed-up: same numbers, same gradients.
    */
-  fuseWith(_next: Module | undefined, _input: Tensor): Tensor | null {
+  fuse(_following: readonly Module[], _input: Tensor): { output: Tensor; layers: number } | null {
     return null;
   }
 

@@ -15,7 +15,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { pad } from "./pad.js";
 import { col2im, columnRows, im2col } from "./unfold.js";
 
-function checkDtypes(input: Tensor, weight: Tensor, bias: Tensor | null, op: string): void {
+export function checkDtypes(input: Tensor, weight: Tensor, bias: Tensor | null, op: string): void {
   if (!isFloat(input.dtype)) throw new DTypeError(`${op}: expected a floating point input, but got ${input.dtype}`);
   for (const [name, t] of [["weight", weight], ["bias", bias]] as const) {
     if (t !== null && t.dtype !== input.dtype) {
@@ -177,44 +177,6 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
     if (direct && gx === null && gw !== null) conv2dDirectWeightGradWasm(x, gy, info, gw, gb);
     else if (chunkedBackward) conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb);
     else conv2dBackwardWasm(x, w, gy, info, gx, gw, kept, gb);
-    const gradBias = gb && new Tensor(gb, bias!.shape);
-    const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
-    return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gradBias];
-  });
-}
-
-/**
- * sigmoid(conv2d(input, weight, bias, options)) in one pass, where the fast kernels can do both: float32, zero
- * padding, a direct kernel forward, and a backward that can take the sigmoid's gradient in (direct weight gradient
- * or the chunked backward). The convolution's output never leaves wasm memory: each image's is passed through the
- * sigmoid while in cache. Same bits as the two ops (the same kernels on the same numbers); one graph node,
- * "ConvolutionSigmoidBackward". Returns null when the separate ops are needed. nn.Sequential uses it for a Conv2d
- * followed by a Sigmoid.
- */
-export function conv2dSigmoid(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor | null {
-  if (!(input.data instanceof Float32Array) || !(weight.data instanceof Float32Array)) return null;
-  if (bias !== null && !(bias.data instanceof Float32Array)) return null;
-  checkDtypes(input, weight, bias, "conv2d");
-  const info = conv2dInfo(input.shape, weight.shape, options, bias?.shape ?? null);
-  const padded = info.padTop + info.padBottom + info.padLeft + info.padRight > 0;
-  if ((padded && info.paddingMode !== "zeros") || !convWasmFits(info)) return null;
-  const direct = convDirectEligible(info), channels = !direct && convChannelsEligible(info);
-  if (!direct && !channels) return null;
-  const grad = isGradEnabled() && (input.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false));
-  const directBackward = direct && !input.requiresGrad && weight.requiresGrad;
-  if (grad && !directBackward && !convChunkedBackwardFits(info)) return null;
-
-  const x = input.data, w = weight.data, b = bias && bias.data as Float32Array;
-  const y = new Float32Array(info.batchSize * info.outChannels * info.outHeight * info.outWidth);
-  conv2dDirectForwardWasm(x, w, b, info, y, "sigmoid");
-  const inputs = bias === null ? [input, weight] : [input, weight, bias];
-  return record(new Tensor(y, info.outputShape), "ConvolutionSigmoidBackward", inputs, (gradOutput) => {
-    const gy = gradOutput.data as Float32Array;
-    const gw = weight.requiresGrad ? new Float32Array(weight.size) : null;
-    const gx = input.requiresGrad ? new Float32Array(input.size) : null;
-    const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
-    if (directBackward) conv2dDirectWeightGradWasm(x, gy, info, gw!, gb, y);
-    else conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, y);
     const gradBias = gb && new Tensor(gb, bias!.shape);
     const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
     return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gradBias];

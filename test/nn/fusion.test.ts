@@ -1,5 +1,6 @@
-// nn.Sequential runs a Conv2d followed by a Sigmoid as one fused op (conv2dSigmoid): it must change nothing
-// but speed — the same bits forward and backward as the layers one by one, and never bypass a subclass's forward.
+// nn.Sequential runs Conv2d → Sigmoid → AvgPool2d(2) (conv2dSigmoidAvgPool2) and Conv2d → Sigmoid (conv2dSigmoid)
+// as fused ops: they must change nothing but speed — the same bits forward and backward as the layers one by one —
+// and never bypass a subclass's forward.
 import { describe, expect, test } from "vitest";
 import { noGrad } from "../../src/autograd/graph.js";
 import { manualSeed } from "../../src/tensor/random.js";
@@ -8,7 +9,8 @@ import { Tensor } from "../../src/tensor/tensor.js";
 import { crossEntropy } from "../../src/ops/loss.js";
 import { lenet } from "../../src/nn/lenet.js";
 import { Conv2d } from "../../src/nn/conv.js";
-import { Sequential, Sigmoid } from "../../src/nn/layers.js";
+import { Flatten, Sequential, Sigmoid } from "../../src/nn/layers.js";
+import { AvgPool2d } from "../../src/nn/conv.js";
 import type { Module } from "../../src/nn/module.js";
 
 function bitsEqual(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -21,7 +23,7 @@ function unfused(layers: Module[], x: Tensor): Tensor {
   return layers.reduce((h, layer) => layer.forward(h), x);
 }
 
-describe("Conv2d + Sigmoid fused in nn.Sequential", () => {
+describe("Conv2d + Sigmoid (+ AvgPool2d) fused in nn.Sequential", () => {
   for (const inputGrad of [false, true]) {
     test(`LeNet: logits and every gradient bit for bit (input ${inputGrad ? "needs" : "needs no"} gradient)`, () => {
       manualSeed(4);
@@ -43,14 +45,51 @@ describe("Conv2d + Sigmoid fused in nn.Sequential", () => {
     });
   }
 
-  test("the fusion really happens: both convolutions become one graph node with their sigmoid", () => {
+  test("the fusion really happens: each of LeNet's blocks becomes one graph node with its sigmoid and pooling", () => {
     manualSeed(0);
     const net = lenet();
     const x = randn([4, 1, 28, 28]);
-    const afterConv1 = net.layers[0].fuseWith(net.layers[1], x);
-    expect(afterConv1?.gradFn?.name).toBe("ConvolutionSigmoidBackward");
-    const afterConv2 = net.layers[3].fuseWith(net.layers[4], net.layers[2].forward(afterConv1!));
-    expect(afterConv2?.gradFn?.name).toBe("ConvolutionSigmoidBackward");
+    const block1 = net.layers[0].fuse(net.layers.slice(1, 3), x);
+    expect(block1?.layers).toBe(2);
+    expect(block1?.output.gradFn?.name).toBe("ConvolutionSigmoidAvgPoolBackward");
+    expect(block1?.output.shape).toEqual([4, 6, 14, 14]);
+    const block2 = net.layers[3].fuse(net.layers.slice(4, 6), block1!.output);
+    expect(block2?.output.gradFn?.name).toBe("ConvolutionSigmoidAvgPoolBackward");
+    expect(block2?.output.shape).toEqual([4, 16, 5, 5]);
+    // Without a plain 2×2 pooling after it, the convolution fuses with its sigmoid only.
+    const pair = net.layers[0].fuse([net.layers[1], new AvgPool2d(2, { padding: 1 })], x);
+    expect(pair?.layers).toBe(1);
+    expect(pair?.output.gradFn?.name).toBe("ConvolutionSigmoidBackward");
+  });
+
+  test("Conv2d + Sigmoid alone, and a block whose sigmoid output was dropped from wasm memory, match bit for bit", () => {
+    manualSeed(5);
+    const conv = new Conv2d(3, 16, 3, { padding: 1 });
+    const net = new Sequential(conv, new Sigmoid(), new Flatten());
+    const x = randn([6, 3, 9, 9]);
+    x.requiresGrad = true;
+    const runs = [true, false].map((fusedRun) => {
+      conv.zeroGrad();
+      x.grad = null;
+      const out = fusedRun ? net.forward(x) : unfused(net.layers, x);
+      out.mul(out).sum().backward();
+      return [out.data, conv.weight.grad!.data, conv.bias!.grad!.data, x.grad!.data];
+    });
+    runs[0].forEach((a, i) => expect(bitsEqual(a, runs[1][i])).toBe(true));
+
+    // Two forwards, then the first one's backward: its entry sits under the second's, and backward order
+    // releases both, so the second recomputes its sigmoid output. Same gradients as the separate ops.
+    const block = lenet().layers.slice(0, 3);
+    const seq = new Sequential(...block);
+    const a = randn([5, 1, 28, 28]), b = randn([5, 1, 28, 28]);
+    const first = seq.forward(a).sum(), second = seq.forward(b).sum();
+    first.backward();
+    second.backward();
+    const fusedGrad = Float32Array.from(block[0].parameters()[0].grad!.data);
+    block[0].zeroGrad();
+    unfused(block, a).sum().backward();
+    unfused(block, b).sum().backward();
+    expect(bitsEqual(fusedGrad, block[0].parameters()[0].grad!.data)).toBe(true);
   });
 
   test("under noGrad: same values, nothing recorded", () => {
@@ -69,10 +108,10 @@ describe("Conv2d + Sigmoid fused in nn.Sequential", () => {
     manualSeed(2);
     const custom = new Doubling(1, 16, 3);
     const x = randn([2, 1, 8, 8]);
-    expect(custom.fuseWith(new Sigmoid(), x)).toBeNull();
+    expect(custom.fuse([new Sigmoid()], x)).toBeNull();
     const net = new Sequential(custom, new Sigmoid());
     expect(bitsEqual(net.forward(x).data, new Sigmoid().forward(custom.forward(x)).data)).toBe(true);
     const wide = new Conv2d(1, 16, 3, { dtype: "float64" });
-    expect(wide.fuseWith(new Sigmoid(), randn([2, 1, 8, 8], { dtype: "float64" }))).toBeNull();
+    expect(wide.fuse([new Sigmoid()], randn([2, 1, 8, 8], { dtype: "float64" }))).toBeNull();
   });
 });

@@ -78,6 +78,11 @@ const CACHED_COLUMNS = 1 << 18;
 let loaded: { exports: ConvExports; memory: WasmMemory; threads: KernelThreads } | null = null;
 let heap: Float32Array = new Float32Array(0);
 
+/** Sets `floats` floats from byte offset `at` to zero. */
+export function zeroFloats(at: number, floats: number): void {
+  heap.fill(0, at / 4, at / 4 + floats);
+}
+
 /** Path of the compiled kernels: dist/wasm/conv.wasm under the nearest directory holding a package.json. */
 function convWasmPath(): string {
   const start = dirname(fileURLToPath(import.meta.url));
@@ -103,7 +108,7 @@ function kernels(): ConvExports {
 }
 
 /** The kernels that run in chunks (the helper thread looks them up by name). */
-const CHUNKED_KERNELS = ["convBackwardChunkF32", "convDirectF32", "convDirectWeightGradF32", "convChannelsF32", "im2colF32", "col2imF32",
+const CHUNKED_KERNELS = ["biasGradF32", "convBackwardChunkF32", "convDirectF32", "convDirectWeightGradF32", "convChannelsF32", "im2colF32", "col2imF32",
   "gemmF32", "sigmoidF32", "sigmoidBackwardF32", "avgPool2x2F32", "avgPool2x2BackwardF32"] as const;
 type ChunkedKernel = typeof CHUNKED_KERNELS[number];
 
@@ -111,12 +116,12 @@ type ChunkedKernel = typeof CHUNKED_KERNELS[number];
 const CHUNKS_PER_CALL = 8;
 
 /** Items per chunk for `total` items, a multiple of `multiple`. */
-function chunkOf(total: number, multiple = 1): number {
+export function chunkOf(total: number, multiple = 1): number {
   return Math.max(multiple, Math.ceil(total / CHUNKS_PER_CALL / multiple) * multiple);
 }
 
 /** Runs one kernel call as chunks on this thread and, with two threads, the helper. */
-function runChunks(plan: ChunkPlan & { kernel: ChunkedKernel }): void {
+export function runChunks(plan: ChunkPlan & { kernel: ChunkedKernel }): void {
   kernels();
   loaded!.threads.run(plan, getNumThreads());
 }
@@ -143,7 +148,7 @@ export function convHelperChunks(): number {
 }
 
 /** A step vector of `length` zeros with the given entries set. */
-function steps(length: number, entries: Record<number, number>): number[] {
+export function steps(length: number, entries: Record<number, number>): number[] {
   const result = new Array<number>(length).fill(0);
   for (const [index, value] of Object.entries(entries)) result[Number(index)] = value;
   return result;
@@ -170,7 +175,7 @@ function savedEnd(): number {
 }
 
 /** Room for `floats` floats on the saved stack, or null when they alone pass the budget. */
-function pushSaved(floats: number): SavedColumns | null {
+export function pushSaved(floats: number): SavedColumns | null {
   const bytes = Math.ceil((floats * 4) / ALIGN_BYTES) * ALIGN_BYTES;
   if (bytes > SAVED_BUDGET_BYTES) return null;
   if (savedEnd() + bytes - dataEnd() > SAVED_BUDGET_BYTES) saved.length = 0;
@@ -180,7 +185,7 @@ function pushSaved(floats: number): SavedColumns | null {
 }
 
 /** Whether an entry still holds what its forward put there. */
-function isSaved(entry: SavedColumns | null): entry is SavedColumns {
+export function isSaved(entry: SavedColumns | null): entry is SavedColumns {
   return entry !== null && saved.includes(entry);
 }
 
@@ -199,7 +204,7 @@ export function savedColumnsBytes(): number {
  * Lays out buffers of the given float counts above the saved stack and grows memory to hold them;
  * returns their byte offsets. Each call starts afresh: nothing in this scratch outlives a kernel call.
  */
-function layout(floatCounts: number[]): number[] {
+export function layout(floatCounts: number[]): number[] {
   const memory = loaded!.memory;
   let at = savedEnd();
   const offsets = floatCounts.map((count) => {
@@ -216,11 +221,11 @@ function alignedBytes(bytes: number): number {
   return Math.ceil(bytes / ALIGN_BYTES) * ALIGN_BYTES;
 }
 
-function put(source: Float32Array, at: number): void {
+export function put(source: Float32Array, at: number): void {
   heap.set(source, at / 4);
 }
 
-function take(target: Float32Array, at: number, count: number, targetOffset = 0): void {
+export function take(target: Float32Array, at: number, count: number, targetOffset = 0): void {
   target.set(heap.subarray(at / 4, at / 4 + count), targetOffset);
 }
 
@@ -249,7 +254,7 @@ function gemmChunks(a: number, b: number, c: number, work: number, workBytes: nu
 }
 
 /** Sizes shared by forward and backward: per image, per filter, and how many images go in one chunk. */
-function sizes(info: Conv2dInfo) {
+export function sizes(info: Conv2dInfo) {
   const positions = info.outHeight * info.outWidth;
   const rows = info.inChannels * info.kernelHeight * info.kernelWidth;
   return {
@@ -472,7 +477,7 @@ function directShape(info: Conv2dInfo): DirectShape {
 }
 
 /** Images per call of the direct kernels: their input and output (or output gradient) within the budget. */
-function directChunk(info: Conv2dInfo): number {
+export function directChunk(info: Conv2dInfo): number {
   const perImage = info.inChannels * info.inHeight * info.inWidth + info.outChannels * info.outHeight * info.outWidth;
   return Math.max(1, Math.min(info.batchSize, Math.floor(CONV_COLUMNS_BUDGET / perImage)));
 }

@@ -1,0 +1,127 @@
+// Conv2d → Sigmoid → AvgPool2d(2) as one op inside the conv module's memory (nn.Sequential fuses the three; LeNet
+// has two such blocks). The sigmoid's output — 4.8 MB for LeNet's first layer at batch 256 — never becomes a JS
+// array: forward leaves it on the saved stack (conv-wasm.ts) for backward, which finds it there, or recomputes it
+// when the stack was emptied in between. Only the input, the pooled output and the gradients cross into JS.
+// Every step is the kernel the separate ops run (direct convolution with the sigmoid applied per image,
+// avgPool2x2F32, avgPool2x2BackwardF32, sigmoidBackwardF32, the direct weight gradient or the chunked backward),
+// on the same numbers in the same order, so the result has the same bits as Conv2d, Sigmoid and AvgPool2d run
+// one after another (test/nn/fusion.test.ts).
+
+import type { Conv2dInfo } from "../../calc/conv-info.js";
+import {
+  chunkedBackwardScratch, chunkOf, directChunk, directForwardKind, directForwardScratch, directWeightGradScratch,
+  isSaved, layout, pushSaved, put, releaseSaved, runChunkedBackward, runChunks, runDirectForward, runDirectWeightGrad,
+  sizes, take, zeroFloats, type SavedColumns,
+} from "./conv-wasm.js";
+
+/** Most floats of input, sigmoid output, pooled output and their gradients one block call holds (256 MiB). */
+const BLOCK_BUDGET = 1 << 26;
+
+/** The pooled plane of a conv output: 2×2 windows, stride 2, the last odd row or column left out (PyTorch's floor mode). */
+export function pooledSize(info: Conv2dInfo): { pooledHeight: number; pooledWidth: number } {
+  return { pooledHeight: Math.floor(info.outHeight / 2), pooledWidth: Math.floor(info.outWidth / 2) };
+}
+
+/**
+ * Whether the block kernels take this convolution: a direct forward kernel, windows to pool, and the whole batch
+ * in one call (as the separate direct kernels then also take it, so the sums run in the same order).
+ */
+export function convBlockFits(info: Conv2dInfo): boolean {
+  const { imageSize, positions } = sizes(info);
+  const { pooledHeight, pooledWidth } = pooledSize(info);
+  const N = info.batchSize, outSize = info.outChannels * positions;
+  return directForwardKind(info) !== null && pooledHeight > 0 && pooledWidth > 0 && N > 0
+    && directChunk(info) === N && N * (2 * imageSize + 3 * outSize) <= BLOCK_BUDGET;
+}
+
+/** 2×2, stride 2 average pooling of `planes` planes at planesAt into outAt, or its gradient, on both threads. */
+function poolPlanes(backward: boolean, sourceAt: number, targetAt: number, planes: number, info: Conv2dInfo): void {
+  const { pooledHeight, pooledWidth } = pooledSize(info);
+  const H = info.outHeight, W = info.outWidth, each = chunkOf(planes);
+  const [sourceStep, targetStep] = backward ? [pooledHeight * pooledWidth, H * W] : [H * W, pooledHeight * pooledWidth];
+  runChunks({
+    kernel: backward ? "avgPool2x2BackwardF32" : "avgPool2x2F32",
+    args: [sourceAt, targetAt, 0, H, W, pooledHeight, pooledWidth, 4], chunkSize: each, total: planes, countArg: 2,
+    chunkStep: [each * sourceStep * 4, each * targetStep * 4, 0, 0, 0, 0, 0, 0],
+  });
+}
+
+/**
+ * pooled = avgPool2d(sigmoid(conv2d(x, w) + bias), 2), for an info record with zero padding that convBlockFits.
+ * With keep, the sigmoid's output stays on the saved stack for convBlockBackwardWasm, which gets the entry.
+ */
+export function convBlockForwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2dInfo,
+  pooled: Float32Array, keep: boolean): SavedColumns | null {
+  const { imageSize, positions } = sizes(info);
+  const N = info.batchSize, planes = N * info.outChannels, ySize = planes * positions;
+  const kept = keep ? pushSaved(ySize) : null;
+  const scratchFloats = directForwardScratch(info);
+  const offsets = layout([...scratchFloats, w.length, info.outChannels, N * imageSize, kept ? 0 : ySize, pooled.length]);
+  const scratch = offsets.slice(0, scratchFloats.length);
+  const [wAt, biasAt, xAt, scratchYAt, pooledAt] = offsets.slice(scratchFloats.length);
+  const yAt = kept ? kept.at : scratchYAt;
+  put(w, wAt);
+  if (bias) put(bias, biasAt);
+  put(x, xAt);
+  runDirectForward(info, scratch, wAt, bias ? biasAt : 0, xAt, yAt, N, "sigmoid");
+  poolPlanes(false, yAt, pooledAt, planes, info);
+  take(pooled, pooledAt, pooled.length);
+  return kept;
+}
+
+/**
+ * The gradients of convBlockForwardWasm from the pooled output's gradient: gx (null: not needed), gw and gb
+ * (written; null: not needed). `directBackward`: the direct weight-gradient kernel (no input gradient), else the
+ * chunked backward. Uses the forward's saved sigmoid output when it is still there (and releases it), and
+ * recomputes it otherwise.
+ */
+export function convBlockBackwardWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, gPooled: Float32Array,
+  info: Conv2dInfo, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, kept: SavedColumns | null,
+  directBackward: boolean): void {
+  const { imageSize, positions } = sizes(info);
+  const N = info.batchSize, outChannels = info.outChannels, planes = N * outChannels, ySize = planes * positions;
+  const reuse = isSaved(kept);
+  if (!reuse) releaseSaved(kept);
+  const forwardFloats = reuse ? [] : directForwardScratch(info);
+  const backwardFloats = directBackward ? directWeightGradScratch(info) : chunkedBackwardScratch(info, gw !== null);
+  const offsets = layout([...forwardFloats, ...backwardFloats, w.length, outChannels, N * imageSize, reuse ? 0 : ySize,
+    gPooled.length, ySize, gx ? N * imageSize : 0, w.length, outChannels]);
+  const forwardScratch = offsets.slice(0, forwardFloats.length);
+  const backwardScratch = offsets.slice(forwardFloats.length, forwardFloats.length + backwardFloats.length);
+  const [wAt, biasAt, xAt, scratchYAt, gPooledAt, gyAt, gxAt, gwAt, gbAt] = offsets.slice(forwardFloats.length + backwardFloats.length);
+  put(w, wAt);
+  put(x, xAt);
+  put(gPooled, gPooledAt);
+  const yAt = reuse ? kept.at : scratchYAt;
+  if (!reuse) { // the saved stack was emptied since the forward: the same kernels give the same sigmoid output
+    if (bias) put(bias, biasAt);
+    runDirectForward(info, forwardScratch, wAt, bias ? biasAt : 0, xAt, yAt, N, "sigmoid");
+  }
+  // dL/dy from the pool (onto a zeroed gradient, as the separate op), then dL/dz = dL/dy · y · (1 - y) in place.
+  zeroFloats(gyAt, ySize);
+  poolPlanes(true, gPooledAt, gyAt, planes, info);
+  const floats = chunkOf(ySize, 4);
+  runChunks({ kernel: "sigmoidBackwardF32", args: [gyAt, yAt, gyAt, 0], chunkSize: floats, total: ySize, countArg: 3,
+    chunkStep: [floats * 4, floats * 4, floats * 4, 0] });
+  if (gb) {
+    zeroFloats(gbAt, outChannels);
+    blockBiasGrad(gyAt, gbAt, N, outChannels, positions);
+    take(gb, gbAt, outChannels);
+  }
+  if (directBackward) {
+    if (gw) {
+      zeroFloats(gwAt, w.length);
+      runDirectWeightGrad(info, backwardScratch, xAt, gyAt, gwAt, N);
+      take(gw, gwAt, w.length);
+    }
+  } else {
+    runChunkedBackward(info, backwardScratch, xAt, gyAt, wAt, gx ? gxAt : 0, gw);
+    if (gx) take(gx, gxAt, N * imageSize);
+  }
+  if (reuse) releaseSaved(kept);
+}
+
+/** dB from dL/dz: biasGradF32 as one chunk on this thread (it is small), in the order of the separate op. */
+function blockBiasGrad(gyAt: number, gbAt: number, count: number, outChannels: number, positions: number): void {
+  runChunks({ kernel: "biasGradF32", args: [gyAt, gbAt, count, outChannels, positions], chunkSize: count, total: count });
+}

@@ -1,0 +1,84 @@
+// Convolution fused with what follows it, for nn.Sequential: Conv2d → Sigmoid, and Conv2d → Sigmoid → AvgPool2d(2)
+// (LeNet's two blocks). Each returns exactly what the separate ops return — the same kernels on the same numbers
+// (test/nn/fusion.test.ts holds them to it) — in one graph node and with less memory traffic; or null when the
+// shapes, dtype or options need the separate ops, and the caller runs those.
+import { isGradEnabled, record } from "../autograd/graph.js";
+import { conv2dInfo, type Conv2dInfo, type Conv2dOptions } from "../calc/conv-info.js";
+import {
+  conv2dChunkedBackwardWasm, conv2dDirectForwardWasm, conv2dDirectWeightGradWasm, convChunkedBackwardFits,
+  convWasmFits, directForwardKind,
+} from "../kernels/wasm/conv-wasm.js";
+import { convBlockBackwardWasm, convBlockFits, convBlockForwardWasm, pooledSize } from "../kernels/wasm/conv-block-wasm.js";
+import { Tensor } from "../tensor/tensor.js";
+import { checkDtypes } from "./conv.js";
+
+/** How a fused convolution runs, or null when it cannot: its info and which backward takes the gradient in. */
+function fusedPlan(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions):
+  { info: Conv2dInfo; grad: boolean; directBackward: boolean } | null {
+  if (!(input.data instanceof Float32Array) || !(weight.data instanceof Float32Array)) return null;
+  if (bias !== null && !(bias.data instanceof Float32Array)) return null;
+  checkDtypes(input, weight, bias, "conv2d");
+  const info = conv2dInfo(input.shape, weight.shape, options, bias?.shape ?? null);
+  const padded = info.padTop + info.padBottom + info.padLeft + info.padRight > 0;
+  if ((padded && info.paddingMode !== "zeros") || !convWasmFits(info)) return null;
+  const kind = directForwardKind(info);
+  if (kind === null) return null;
+  const grad = isGradEnabled() && (input.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false));
+  // The direct weight-gradient kernel when no input gradient is needed (LeNet's first layer), else the chunked backward.
+  const directBackward = kind === "direct" && !input.requiresGrad && weight.requiresGrad;
+  if (grad && !directBackward && !convChunkedBackwardFits(info)) return null;
+  return { info, grad, directBackward };
+}
+
+/** The gradients a fused convolution's backward returns, in record()'s order of inputs. */
+function gradients(input: Tensor, weight: Tensor, bias: Tensor | null, gx: Float32Array | null, gw: Float32Array | null,
+  gb: Float32Array | null): (Tensor | null)[] {
+  const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
+  return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gb && new Tensor(gb, bias.shape)];
+}
+
+/**
+ * sigmoid(conv2d(input, weight, bias, options)): each image's convolution output passes the sigmoid while in cache,
+ * and backward takes the sigmoid's gradient in inside wasm memory. Graph node "ConvolutionSigmoidBackward".
+ */
+export function conv2dSigmoid(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor | null {
+  const plan = fusedPlan(input, weight, bias, options);
+  if (plan === null) return null;
+  const { info, directBackward } = plan;
+  const x = input.data as Float32Array, w = weight.data as Float32Array, b = bias && bias.data as Float32Array;
+  const y = new Float32Array(info.batchSize * info.outChannels * info.outHeight * info.outWidth);
+  conv2dDirectForwardWasm(x, w, b, info, y, "sigmoid");
+  const inputs = bias === null ? [input, weight] : [input, weight, bias];
+  return record(new Tensor(y, info.outputShape), "ConvolutionSigmoidBackward", inputs, (gradOutput) => {
+    const gy = gradOutput.data as Float32Array;
+    const gw = weight.requiresGrad ? new Float32Array(weight.size) : null;
+    const gx = input.requiresGrad ? new Float32Array(input.size) : null;
+    const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
+    if (directBackward) conv2dDirectWeightGradWasm(x, gy, info, gw!, gb, y);
+    else conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, y);
+    return gradients(input, weight, bias, gx, gw, gb);
+  });
+}
+
+/**
+ * avgPool2d(sigmoid(conv2d(input, weight, bias, options)), 2): the sigmoid's output stays in wasm memory from forward
+ * to backward and never becomes a JS array (conv-block-wasm.ts). Graph node "ConvolutionSigmoidAvgPoolBackward".
+ */
+export function conv2dSigmoidAvgPool2(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor | null {
+  const plan = fusedPlan(input, weight, bias, options);
+  if (plan === null || !convBlockFits(plan.info)) return null;
+  const { info, grad, directBackward } = plan;
+  const { pooledHeight, pooledWidth } = pooledSize(info);
+  const x = input.data as Float32Array, w = weight.data as Float32Array, b = bias && bias.data as Float32Array;
+  const pooled = new Float32Array(info.batchSize * info.outChannels * pooledHeight * pooledWidth);
+  const kept = convBlockForwardWasm(x, w, b, info, pooled, grad);
+  const shape = [...info.outputShape.slice(0, -2), pooledHeight, pooledWidth];
+  const inputs = bias === null ? [input, weight] : [input, weight, bias];
+  return record(new Tensor(pooled, shape), "ConvolutionSigmoidAvgPoolBackward", inputs, (gradOutput) => {
+    const gw = weight.requiresGrad ? new Float32Array(weight.size) : null;
+    const gx = input.requiresGrad ? new Float32Array(input.size) : null;
+    const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
+    convBlockBackwardWasm(x, w, b, gradOutput.data as Float32Array, info, gx, gw, gb, kept, directBackward);
+    return gradients(input, weight, bias, gx, gw, gb);
+  });
+}
