@@ -113,7 +113,7 @@ const CHUNKED_KERNELS = ["biasGradF32", "convBackwardChunkF32", "convDirectF32",
 type ChunkedKernel = typeof CHUNKED_KERNELS[number];
 
 /** About this many chunks per call: enough for two threads to even out, few enough to cost nothing. */
-const CHUNKS_PER_CALL = 8;
+const CHUNKS_PER_CALL = 16;
 
 /** Items per chunk for `total` items, a multiple of `multiple`. */
 export function chunkOf(total: number, multiple = 1): number {
