@@ -252,7 +252,53 @@ export function convDirectF32(
   const taps = C * kH * kW;
   for (let n = 0; n < count; n++) {
     padImage(images + <usize>(n * C * H * W) * 4, padded, C, H, W, padTop, padLeft, paddedH, paddedW);
-    for (let o = 0; o < outChannels; o++) {
+    // Two output channels at a time: each input vector loaded once feeds both (8 accumulators).
+    let o = 0;
+    for (; o + 2 <= outChannels; o += 2) {
+      const filter0 = weights + <usize>(o * taps) * 4, filter1 = filter0 + <usize>taps * 4;
+      const b0 = bias != 0 ? load<f32>(bias + <usize>o * 4) : <f32>0;
+      const b1 = bias != 0 ? load<f32>(bias + <usize>o * 4, 4) : <f32>0;
+      for (let oh = 0; oh < outH; oh++) {
+        const target0 = out + <usize>(((n * outChannels + o) * outH + oh) * outW) * 4;
+        const target1 = target0 + <usize>(outH * outW) * 4;
+        // Sixteen outputs (four vectors) at a time; the last block may hang past the row (the buffer is wide
+        // enough to read there), and only its lanes inside the row are stored.
+        for (let ow = 0; ow < outW; ow += 16) {
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+          let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+          let t = 0;
+          for (let c = 0; c < C; c++) {
+            for (let i = 0; i < kH; i++) {
+              const row = padded + <usize>(((c * paddedH + oh + i) * paddedW) + ow) * 4;
+              for (let j = 0; j < kW; j++, t++) {
+                const w0 = v128.load32_splat(filter0 + <usize>t * 4), w1 = v128.load32_splat(filter1 + <usize>t * 4);
+                const src = row + <usize>j * 4;
+                let x = v128.load(src);
+                a0 = f32x4.add(a0, f32x4.mul(w0, x)); c0 = f32x4.add(c0, f32x4.mul(w1, x));
+                x = v128.load(src, 16);
+                a1 = f32x4.add(a1, f32x4.mul(w0, x)); c1 = f32x4.add(c1, f32x4.mul(w1, x));
+                x = v128.load(src, 32);
+                a2 = f32x4.add(a2, f32x4.mul(w0, x)); c2 = f32x4.add(c2, f32x4.mul(w1, x));
+                x = v128.load(src, 48);
+                a3 = f32x4.add(a3, f32x4.mul(w0, x)); c3 = f32x4.add(c3, f32x4.mul(w1, x));
+              }
+            }
+          }
+          if (bias != 0) {
+            const s0 = f32x4.splat(b0), s1 = f32x4.splat(b1);
+            a0 = f32x4.add(a0, s0); a1 = f32x4.add(a1, s0); a2 = f32x4.add(a2, s0); a3 = f32x4.add(a3, s0);
+            c0 = f32x4.add(c0, s1); c1 = f32x4.add(c1, s1); c2 = f32x4.add(c2, s1); c3 = f32x4.add(c3, s1);
+          }
+          let at = target0 + <usize>ow * 4;
+          storeLanes(at, a0, outW - ow); storeLanes(at + 16, a1, outW - ow - 4);
+          storeLanes(at + 32, a2, outW - ow - 8); storeLanes(at + 48, a3, outW - ow - 12);
+          at = target1 + <usize>ow * 4;
+          storeLanes(at, c0, outW - ow); storeLanes(at + 16, c1, outW - ow - 4);
+          storeLanes(at + 32, c2, outW - ow - 8); storeLanes(at + 48, c3, outW - ow - 12);
+        }
+      }
+    }
+    for (; o < outChannels; o++) { // an odd last channel alone
       const filter = weights + <usize>(o * taps) * 4;
       const b = bias != 0 ? load<f32>(bias + <usize>o * 4) : <f32>0;
       for (let oh = 0; oh < outH; oh++) {
