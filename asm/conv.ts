@@ -685,3 +685,91 @@ export function convBackwardChunkF32(
     col2imF32(columns, gradImages, count, 0, count, C, H, W, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW);
   }
 }
+
+/**
+ * y = max(x, 0) for n floats, as relu in src/ops/activation.ts (x ≤ 0 ? 0 : x): NaN stays NaN, -0 becomes +0.
+ * Branch-free: on random signs the JS loop's branch mispredicts about half the time (~9 ns an element).
+ */
+export function reluF32(x: usize, y: usize, n: i32): void {
+  const zeroes = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i * 4;
+    v128.store(y + at, f32x4.max(v128.load(x + at), zeroes));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(x + <usize>i * 4);
+    store<f32>(y + <usize>i * 4, v <= 0 ? 0 : v);
+  }
+}
+
+/** dx = y > 0 ? dy : 0 for n floats, from relu's output y (NaN outputs pass no gradient, as the JS loop). */
+export function reluBackwardF32(gy: usize, y: usize, gx: usize, n: i32): void {
+  const zeroes = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i * 4;
+    v128.store(gx + at, v128.and(v128.load(gy + at), f32x4.gt(v128.load(y + at), zeroes)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i * 4;
+    store<f32>(gx + at, load<f32>(y + at) > 0 ? load<f32>(gy + at) : 0);
+  }
+}
+
+/**
+ * 2×2, stride 2 max pooling of `planes` H×W planes (every window inside the plane), with each window's tap
+ * (0..3, row-major) as int32 in `argmax`: the first maximum, a NaN replacing it (value > best || value is NaN, tap by
+ * tap, as maxPoolWindows in src/kernels/pool-windows.ts). Four outputs per step.
+ */
+export function maxPool2x2F32(x: usize, out: usize, argmax: usize, planes: i32, H: i32, W: i32, outH: i32, outW: i32): void {
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    for (let oh = 0; oh < outH; oh++) {
+      const row0 = x + <usize>((p * H + 2 * oh) * W) * 4, row1 = row0 + <usize>W * 4;
+      let ow = 0;
+      for (; ow + 4 <= outW; ow += 4, o += 16) {
+        const a0 = v128.load(row0 + <usize>ow * 8), b0 = v128.load(row0 + <usize>ow * 8, 16);
+        const a1 = v128.load(row1 + <usize>ow * 8), b1 = v128.load(row1 + <usize>ow * 8, 16);
+        let best = i32x4.shuffle(a0, b0, 0, 2, 4, 6), tap = i32x4.splat(0);
+        let value = i32x4.shuffle(a0, b0, 1, 3, 5, 7);
+        let take = v128.or(f32x4.gt(value, best), f32x4.ne(value, value));
+        best = v128.bitselect(value, best, take); tap = v128.bitselect(i32x4.splat(1), tap, take);
+        value = i32x4.shuffle(a1, b1, 0, 2, 4, 6);
+        take = v128.or(f32x4.gt(value, best), f32x4.ne(value, value));
+        best = v128.bitselect(value, best, take); tap = v128.bitselect(i32x4.splat(2), tap, take);
+        value = i32x4.shuffle(a1, b1, 1, 3, 5, 7);
+        take = v128.or(f32x4.gt(value, best), f32x4.ne(value, value));
+        best = v128.bitselect(value, best, take); tap = v128.bitselect(i32x4.splat(3), tap, take);
+        v128.store(out + o, best);
+        v128.store(argmax + o, tap);
+      }
+      for (; ow < outW; ow++, o += 4) {
+        const at0 = row0 + <usize>ow * 8, at1 = row1 + <usize>ow * 8;
+        let best = load<f32>(at0), tap = 0;
+        const v1 = load<f32>(at0, 4), v2 = load<f32>(at1), v3 = load<f32>(at1, 4);
+        if (v1 > best || v1 != v1) { best = v1; tap = 1; }
+        if (v2 > best || v2 != v2) { best = v2; tap = 2; }
+        if (v3 > best || v3 != v3) { best = v3; tap = 3; }
+        store<f32>(out + o, best);
+        store<i32>(argmax + o, tap);
+      }
+    }
+  }
+}
+
+/** Its gradient: each window's gradient onto the pixel its maximum came from; `grad` zeroed beforehand (0 + g, as +=). */
+export function maxPool2x2BackwardF32(gy: usize, grad: usize, argmax: usize, planes: i32, H: i32, W: i32, outH: i32,
+  outW: i32): void {
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    for (let oh = 0; oh < outH; oh++) {
+      const row0 = grad + <usize>((p * H + 2 * oh) * W) * 4;
+      for (let ow = 0; ow < outW; ow++, o += 4) {
+        const tap = load<i32>(argmax + o);
+        const at = row0 + <usize>((tap >> 1) * W + 2 * ow + (tap & 1)) * 4;
+        store<f32>(at, load<f32>(at) + load<f32>(gy + o));
+      }
+    }
+  }
+}

@@ -5,7 +5,7 @@
 // (test/kernels/pool-windows.test.ts compares them).
 import type { Pool2dInfo } from "../calc/pool-info.js";
 import type { FloatStorage } from "../tensor/dtype.js";
-import { avgPool2x2BackwardWasm, avgPool2x2Wasm } from "./wasm/conv-wasm.js";
+import { avgPool2x2BackwardWasm, avgPool2x2Wasm, maxPool2x2BackwardWasm, maxPool2x2Wasm } from "./wasm/pool-wasm.js";
 
 /**
  * Whether every window lies inside the input (no padding, no ceil-mode overhang), windows do not overlap
@@ -25,8 +25,11 @@ export function directPoolable(info: Pool2dInfo): boolean {
  * the same additions in the same order; the divisor must then be exact in float32 (any divisor up to 2^24).
  */
 function isWasm2x2(info: Pool2dInfo, divisor: number): boolean {
-  return info.kernelHeight === 2 && info.kernelWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2
-    && Math.fround(divisor) === divisor;
+  return is2x2(info) && Math.fround(divisor) === divisor;
+}
+
+function is2x2(info: Pool2dInfo): boolean {
+  return info.kernelHeight === 2 && info.kernelWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2;
 }
 
 /** out[plane, oh, ow] = (sum over the window, taps in row-major order) / divisor, for every plane (n, c). */
@@ -82,6 +85,11 @@ export function avgPoolWindowsBackward(gy: FloatStorage, grad: FloatStorage, pla
 export function maxPoolWindows(x: FloatStorage, out: FloatStorage, argmax: Int32Array, planes: number,
   info: Pool2dInfo): void {
   const H = info.inHeight, W = info.inWidth, outH = info.outHeight, outW = info.outWidth;
+  // The 2×2, stride 2 case in WebAssembly SIMD (asm/conv.ts maxPool2x2F32): same comparisons, no branches to mispredict.
+  if (x instanceof Float32Array && out instanceof Float32Array && is2x2(info)) {
+    maxPool2x2Wasm(x, out, argmax, planes, H, W, outH, outW);
+    return;
+  }
   const kH = info.kernelHeight, kW = info.kernelWidth, sH = info.strideHeight, sW = info.strideWidth;
   let o = 0;
   for (let p = 0; p < planes; p++) {
@@ -107,6 +115,10 @@ export function maxPoolWindows(x: FloatStorage, out: FloatStorage, argmax: Int32
 export function maxPoolWindowsBackward(gy: FloatStorage, grad: FloatStorage, argmax: Int32Array, planes: number,
   info: Pool2dInfo): void {
   const H = info.inHeight, W = info.inWidth, outH = info.outHeight, outW = info.outWidth;
+  if (gy instanceof Float32Array && grad instanceof Float32Array && is2x2(info)) {
+    maxPool2x2BackwardWasm(gy, grad, argmax, planes, H, W, outH, outW);
+    return;
+  }
   const kW = info.kernelWidth, sH = info.strideHeight, sW = info.strideWidth;
   let o = 0;
   for (let p = 0; p < planes; p++) {

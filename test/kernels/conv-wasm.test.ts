@@ -333,3 +333,23 @@ describe("conv2d, pooling and sigmoid on two threads", () => {
     expect(() => setNumThreads(3)).toThrow("setNumThreads: expected 1 or 2 threads, but got 3");
   });
 });
+
+describe("relu: WebAssembly float32 against the JS loop", () => {
+  test("forward and backward bit for bit, NaN, ±0, ±Infinity and odd lengths included", async () => {
+    const { relu } = await import("../../src/ops/activation.js");
+    const specials = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.5, -2.25];
+    const next = generator(21);
+    for (const length of [1, 3, 4, 7, 1000, 4097]) {
+      const values = Float32Array.from({ length }, (_, i) => (i < specials.length ? specials[i] : next() * 8 - 4));
+      const x = new Tensor(values, [length]);
+      x.requiresGrad = true;
+      const y = relu(x);
+      const upstream = new Tensor(Float32Array.from({ length }, () => next() * 2 - 1), [length]);
+      y.backward(upstream);
+      const expectedY = values.map((v) => (v <= 0 ? 0 : v));
+      const expectedGrad = upstream.data.map((g, i) => (expectedY[i] > 0 ? g : 0));
+      expect(differingBits(y.data as Float32Array, Float32Array.from(expectedY))).toBe(0);
+      expect(differingBits(x.grad!.data as Float32Array, Float32Array.from(expectedGrad))).toBe(0);
+    }
+  });
+});

@@ -109,7 +109,8 @@ function kernels(): ConvExports {
 
 /** The kernels that run in chunks (the helper thread looks them up by name). */
 const CHUNKED_KERNELS = ["biasGradF32", "convBackwardChunkF32", "convDirectF32", "convDirectWeightGradF32", "convChannelsF32", "im2colF32", "col2imF32",
-  "gemmF32", "sigmoidF32", "sigmoidBackwardF32", "avgPool2x2F32", "avgPool2x2BackwardF32"] as const;
+  "gemmF32", "sigmoidF32", "sigmoidBackwardF32", "reluF32", "reluBackwardF32", "avgPool2x2F32", "avgPool2x2BackwardF32",
+  "maxPool2x2F32", "maxPool2x2BackwardF32"] as const;
 type ChunkedKernel = typeof CHUNKED_KERNELS[number];
 
 /** About this many chunks per call: enough for two threads to even out, few enough to cost nothing. */
@@ -205,6 +206,7 @@ export function savedColumnsBytes(): number {
  * returns their byte offsets. Each call starts afresh: nothing in this scratch outlives a kernel call.
  */
 export function layout(floatCounts: number[]): number[] {
+  kernels(); // loads the module on first use
   const memory = loaded!.memory;
   let at = savedEnd();
   const offsets = floatCounts.map((count) => {
@@ -227,6 +229,15 @@ export function put(source: Float32Array, at: number): void {
 
 export function take(target: Float32Array, at: number, count: number, targetOffset = 0): void {
   target.set(heap.subarray(at / 4, at / 4 + count), targetOffset);
+}
+
+/** put and take for int32 arrays (pooling's argmax). */
+export function putInts(source: Int32Array, at: number): void {
+  new Int32Array(heap.buffer).set(source, at / 4);
+}
+
+export function takeInts(target: Int32Array, at: number, count: number, targetOffset = 0): void {
+  target.set(new Int32Array(heap.buffer, at, count), targetOffset);
 }
 
 function geometry(info: Conv2dInfo): Geometry {
@@ -620,75 +631,55 @@ export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, in
   if (gb) take(gb, gbAt, info.outChannels);
 }
 
-/** y = sigmoid(x), elementwise over float32 arrays of equal length. */
-export function sigmoidWasm(x: Float32Array, y: Float32Array): void {
-  const exports = kernels();
-  // In slices, so a huge tensor never needs a huge memory.
-  const slice = 1 << 20;
-  const [inAt, outAt] = layout([Math.min(slice, x.length), Math.min(slice, x.length)]);
-  for (let start = 0; start < x.length; start += slice) {
-    const count = Math.min(slice, x.length - start);
+/** Floats per slice of the elementwise kernels, so a huge tensor never needs a huge memory. */
+const SLICE = 1 << 20;
+
+/** out = kernel(x), elementwise over float32 arrays of equal length, both threads taking chunks. */
+function elementwise(kernel: "sigmoidF32" | "reluF32", x: Float32Array, out: Float32Array): void {
+  kernels();
+  const [inAt, outAt] = layout([Math.min(SLICE, x.length), Math.min(SLICE, x.length)]);
+  for (let start = 0; start < x.length; start += SLICE) {
+    const count = Math.min(SLICE, x.length - start);
     put(x.subarray(start, start + count), inAt);
     const floats = chunkOf(count, 4);
-    runChunks({ kernel: "sigmoidF32", args: [inAt, outAt, 0], chunkSize: floats, total: count, countArg: 2,
+    runChunks({ kernel, args: [inAt, outAt, 0], chunkSize: floats, total: count, countArg: 2,
       chunkStep: [floats * 4, floats * 4, 0] });
-    take(y, outAt, count, start);
+    take(out, outAt, count, start);
   }
 }
 
-/** gx = gy · y · (1 - y) over float32 arrays of equal length, y being sigmoid's output. */
-export function sigmoidBackwardWasm(gy: Float32Array, y: Float32Array, gx: Float32Array): void {
-  const exports = kernels();
-  const slice = 1 << 20;
-  const [gyAt, yAt, gxAt] = layout([Math.min(slice, y.length), Math.min(slice, y.length), Math.min(slice, y.length)]);
-  for (let start = 0; start < y.length; start += slice) {
-    const count = Math.min(slice, y.length - start);
+/** gx = kernel(gy, y), elementwise, y being the op's output. */
+function elementwiseBackward(kernel: "sigmoidBackwardF32" | "reluBackwardF32", gy: Float32Array, y: Float32Array,
+  gx: Float32Array): void {
+  kernels();
+  const [gyAt, yAt, gxAt] = layout([Math.min(SLICE, y.length), Math.min(SLICE, y.length), Math.min(SLICE, y.length)]);
+  for (let start = 0; start < y.length; start += SLICE) {
+    const count = Math.min(SLICE, y.length - start);
     put(gy.subarray(start, start + count), gyAt);
     put(y.subarray(start, start + count), yAt);
     const floats = chunkOf(count, 4);
-    runChunks({ kernel: "sigmoidBackwardF32", args: [gyAt, yAt, gxAt, 0], chunkSize: floats, total: count, countArg: 3,
+    runChunks({ kernel, args: [gyAt, yAt, gxAt, 0], chunkSize: floats, total: count, countArg: 3,
       chunkStep: [floats * 4, floats * 4, floats * 4, 0] });
     take(gx, gxAt, count, start);
   }
 }
 
-/** Planes per call of the pooling kernels, so a huge batch never needs a huge memory. */
-function poolChunk(planes: number, planeFloats: number): number {
-  return Math.max(1, Math.min(planes, Math.floor(CONV_COLUMNS_BUDGET / Math.max(1, planeFloats))));
+/** y = sigmoid(x), elementwise over float32 arrays of equal length. */
+export function sigmoidWasm(x: Float32Array, y: Float32Array): void {
+  elementwise("sigmoidF32", x, y);
 }
 
-/**
- * 2×2, stride 2 average pooling of `planes` H×W float32 planes into out (planes × outH × outW), every window
- * inside its plane; divisor must be a float32 value. Same bits as the readable path (asm/conv.ts avgPool2x2F32).
- */
-export function avgPool2x2Wasm(x: Float32Array, out: Float32Array, planes: number, H: number, W: number,
-  outH: number, outW: number, divisor: number): void {
-  const exports = kernels();
-  const chunk = poolChunk(planes, H * W);
-  const [xAt, outAt] = layout([chunk * H * W, chunk * outH * outW + 4]);
-  for (let first = 0; first < planes; first += chunk) {
-    const count = Math.min(chunk, planes - first);
-    put(x.subarray(first * H * W, (first + count) * H * W), xAt);
-    const each = chunkOf(count);
-    runChunks({ kernel: "avgPool2x2F32", args: [xAt, outAt, 0, H, W, outH, outW, divisor], chunkSize: each, total: count,
-      countArg: 2, chunkStep: [each * H * W * 4, each * outH * outW * 4, 0, 0, 0, 0, 0, 0] });
-    take(out, outAt, count * outH * outW, first * outH * outW);
-  }
+/** gx = gy · y · (1 - y) over float32 arrays of equal length, y being sigmoid's output. */
+export function sigmoidBackwardWasm(gy: Float32Array, y: Float32Array, gx: Float32Array): void {
+  elementwiseBackward("sigmoidBackwardF32", gy, y, gx);
 }
 
-/** The gradient of avgPool2x2Wasm: grad (planes × H × W, written whole) from gy (planes × outH × outW). */
-export function avgPool2x2BackwardWasm(gy: Float32Array, grad: Float32Array, planes: number, H: number, W: number,
-  outH: number, outW: number, divisor: number): void {
-  const exports = kernels();
-  const chunk = poolChunk(planes, H * W);
-  const [gyAt, gradAt] = layout([chunk * outH * outW, chunk * H * W]);
-  for (let first = 0; first < planes; first += chunk) {
-    const count = Math.min(chunk, planes - first);
-    put(gy.subarray(first * outH * outW, (first + count) * outH * outW), gyAt);
-    heap.fill(0, gradAt / 4, gradAt / 4 + count * H * W);
-    const each = chunkOf(count);
-    runChunks({ kernel: "avgPool2x2BackwardF32", args: [gyAt, gradAt, 0, H, W, outH, outW, divisor], chunkSize: each,
-      total: count, countArg: 2, chunkStep: [each * outH * outW * 4, each * H * W * 4, 0, 0, 0, 0, 0, 0] });
-    take(grad, gradAt, count * H * W, first * H * W);
-  }
+/** y = relu(x) (x ≤ 0 ? 0 : x, NaN kept), elementwise over float32 arrays of equal length, branch-free. */
+export function reluWasm(x: Float32Array, y: Float32Array): void {
+  elementwise("reluF32", x, y);
+}
+
+/** gx = y > 0 ? gy : 0 over float32 arrays of equal length, y being relu's output. */
+export function reluBackwardWasm(gy: Float32Array, y: Float32Array, gx: Float32Array): void {
+  elementwiseBackward("reluBackwardF32", gy, y, gx);
 }
