@@ -340,11 +340,13 @@ export function convDirectF32(
 /** Activations fused into a convolution's forward, applied to each image's output while it is in cache. */
 const ACTIVATION_NONE: i32 = 0;
 const ACTIVATION_SIGMOID: i32 = 1;
+const ACTIVATION_RELU: i32 = 2;
 
-/** Applies the activation in place to n floats: sigmoidF32 itself, so the same bits as the separate op. */
+/** Applies the activation in place to n floats: the separate op's own kernel, so the same bits. */
 @inline
 function activate(at: usize, n: i32, activation: i32): void {
   if (activation == ACTIVATION_SIGMOID) sigmoidF32(at, at, n);
+  else if (activation == ACTIVATION_RELU) reluF32(at, at, n);
   else if (activation != ACTIVATION_NONE) unreachable();
 }
 

@@ -5,12 +5,12 @@ import { pairOf, type Pair } from "../calc/args.js";
 import { conv2dInfo, PADDING_MODES, type Conv2dPadding, type PaddingMode } from "../calc/conv-info.js";
 import { ValueError } from "../errors.js";
 import { conv2d } from "../ops/conv.js";
-import { conv2dSigmoid, conv2dSigmoidAvgPool2 } from "../ops/conv-fused.js";
+import { conv2dActivation, conv2dSigmoidAvgPool2 } from "../ops/conv-fused.js";
 import { avgPool2d, maxPool2d } from "../ops/pool.js";
 import type { FloatDType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { defaultLayerInit } from "./init.js";
-import { checkPositiveInt, parameter, Sigmoid } from "./layers.js";
+import { checkPositiveInt, parameter, ReLU, Sigmoid } from "./layers.js";
 import { Module } from "./module.js";
 
 export interface Conv2dLayerOptions {
@@ -69,21 +69,22 @@ export class Conv2d extends Module {
   }
 
   /**
-   * Conv2d → Sigmoid → AvgPool2d(2) (conv2dSigmoidAvgPool2) or Conv2d → Sigmoid (conv2dSigmoid) in one pass, when the
+   * Conv2d → Sigmoid → AvgPool2d(2) (conv2dSigmoidAvgPool2) or Conv2d → Sigmoid or ReLU (conv2dActivation) in one pass, when the
    * layers are exactly those classes — a subclass's own forward is never bypassed — the pooling is 2×2 with stride 2
    * and nothing else, and the fast kernels take the shapes; null otherwise.
    */
   override fuse(following: readonly Module[], input: Tensor): { output: Tensor; layers: number } | null {
     const [next, after] = following;
-    if (this.constructor !== Conv2d || next?.constructor !== Sigmoid) return null;
+    const activation = next?.constructor === Sigmoid ? "sigmoid" : next?.constructor === ReLU ? "relu" : null;
+    if (this.constructor !== Conv2d || activation === null) return null;
     const options = {
       stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode,
     };
-    if (after instanceof AvgPool2d && after.constructor === AvgPool2d && isPlainPool2(after)) {
+    if (activation === "sigmoid" && after instanceof AvgPool2d && after.constructor === AvgPool2d && isPlainPool2(after)) {
       const output = conv2dSigmoidAvgPool2(input, this.weight, this.bias, options);
       if (output !== null) return { output, layers: 2 };
     }
-    const output = conv2dSigmoid(input, this.weight, this.bias, options);
+    const output = conv2dActivation(input, this.weight, this.bias, options, activation);
     return output === null ? null : { output, layers: 1 };
   }
 

@@ -1,5 +1,5 @@
-// Convolution fused with what follows it, for nn.Sequential: Conv2d → Sigmoid, and Conv2d → Sigmoid → AvgPool2d(2)
-// (LeNet's two blocks). Each returns exactly what the separate ops return — the same kernels on the same numbers
+// Convolution fused with what follows it, for nn.Sequential: Conv2d → Sigmoid or ReLU, and Conv2d → Sigmoid →
+// AvgPool2d(2) (LeNet's two blocks). Each returns exactly what the separate ops return — the same kernels on the same numbers
 // (test/nn/fusion.test.ts holds them to it) — in one graph node and with less memory traffic; or null when the
 // shapes, dtype or options need the separate ops, and the caller runs those.
 import { isGradEnabled, record } from "../autograd/graph.js";
@@ -38,24 +38,27 @@ function gradients(input: Tensor, weight: Tensor, bias: Tensor | null, gx: Float
 }
 
 /**
- * sigmoid(conv2d(input, weight, bias, options)): each image's convolution output passes the sigmoid while in cache,
- * and backward takes the sigmoid's gradient in inside wasm memory. Graph node "ConvolutionSigmoidBackward".
+ * sigmoid(conv2d(input, weight, bias, options)) or relu(conv2d(...)): each image's convolution output passes the
+ * activation while in cache, and backward takes the activation's gradient in inside wasm memory. Graph node
+ * "ConvolutionSigmoidBackward" or "ConvolutionReluBackward".
  */
-export function conv2dSigmoid(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor | null {
+export function conv2dActivation(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions,
+  kind: "sigmoid" | "relu"): Tensor | null {
   const plan = fusedPlan(input, weight, bias, options);
   if (plan === null) return null;
   const { info, directBackward } = plan;
   const x = input.data as Float32Array, w = weight.data as Float32Array, b = bias && bias.data as Float32Array;
   const y = new Float32Array(info.batchSize * info.outChannels * info.outHeight * info.outWidth);
-  conv2dDirectForwardWasm(x, w, b, info, y, "sigmoid");
+  conv2dDirectForwardWasm(x, w, b, info, y, kind);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
-  return record(new Tensor(y, info.outputShape), "ConvolutionSigmoidBackward", inputs, (gradOutput) => {
+  const name = kind === "sigmoid" ? "ConvolutionSigmoidBackward" : "ConvolutionReluBackward";
+  return record(new Tensor(y, info.outputShape), name, inputs, (gradOutput) => {
     const gy = gradOutput.data as Float32Array;
     const gw = weight.requiresGrad ? new Float32Array(weight.size) : null;
     const gx = input.requiresGrad ? new Float32Array(input.size) : null;
     const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
-    if (directBackward) conv2dDirectWeightGradWasm(x, gy, info, gw!, gb, y);
-    else conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, y);
+    if (directBackward) conv2dDirectWeightGradWasm(x, gy, info, gw!, gb, { kind, output: y });
+    else conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, { kind, output: y });
     return gradients(input, weight, bias, gx, gw, gb);
   });
 }

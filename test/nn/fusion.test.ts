@@ -1,4 +1,4 @@
-// nn.Sequential runs Conv2d → Sigmoid → AvgPool2d(2) (conv2dSigmoidAvgPool2) and Conv2d → Sigmoid (conv2dSigmoid)
+// nn.Sequential runs Conv2d → Sigmoid → AvgPool2d(2) (conv2dSigmoidAvgPool2) and Conv2d → Sigmoid or ReLU (conv2dActivation)
 // as fused ops: they must change nothing but speed — the same bits forward and backward as the layers one by one —
 // and never bypass a subclass's forward.
 import { describe, expect, test } from "vitest";
@@ -91,6 +91,26 @@ describe("Conv2d + Sigmoid (+ AvgPool2d) fused in nn.Sequential", () => {
     unfused(block, b).sum().backward();
     expect(bitsEqual(fusedGrad, block[0].parameters()[0].grad!.data)).toBe(true);
   });
+
+  for (const inputGrad of [false, true]) {
+    test(`LeNet with ReLU and max pooling (Conv2d + ReLU fused): bit for bit (input ${inputGrad ? "needs" : "needs no"} gradient)`, () => {
+      manualSeed(6);
+      const net = lenet({ activation: "relu", pooling: "max" });
+      const images = randn([16, 1, 28, 28]);
+      images.requiresGrad = inputGrad;
+      const labels = new Tensor(Int32Array.from({ length: 16 }, (_, i) => (i * 3) % 10), [16]);
+      expect(net.layers[0].fuse(net.layers.slice(1, 3), images)?.output.gradFn?.name).toBe("ConvolutionReluBackward");
+      const [fused, separate] = [true, false].map((fusedRun) => {
+        net.zeroGrad();
+        images.grad = null;
+        const logits = fusedRun ? net.forward(images) : unfused(net.layers, images);
+        crossEntropy(logits, labels).backward();
+        return [logits.data, ...net.parameters().map((p) => p.grad!.data), ...(inputGrad ? [images.grad!.data] : [])];
+      });
+      expect(fused.length).toBe(separate.length);
+      fused.forEach((a, i) => expect(bitsEqual(a, separate[i])).toBe(true));
+    });
+  }
 
   test("under noGrad: same values, nothing recorded", () => {
     manualSeed(1);

@@ -128,17 +128,23 @@ export function runChunks(plan: ChunkPlan & { kernel: ChunkedKernel }): void {
 }
 
 /** Activations a convolution's forward can apply itself (asm/conv.ts activate), by their code there. */
-export type FusedActivation = "none" | "sigmoid";
-const ACTIVATIONS: Record<FusedActivation, number> = { none: 0, sigmoid: 1 };
+export type FusedActivation = "none" | "sigmoid" | "relu";
+const ACTIVATIONS: Record<FusedActivation, number> = { none: 0, sigmoid: 1, relu: 2 };
+
+/** A fused activation's output, which its backward reads (sigmoid: y · (1 - y); relu: y > 0). */
+export interface ActivationOutput { kind: "sigmoid" | "relu"; output: Float32Array }
 
 /**
- * For a convolution fused with a sigmoid: turns dL/dy at `gyAt` into dL/dz = dL/dy · y · (1 - y) in place, y being
- * the sigmoid's output (copied to `yAt`), with sigmoidBackwardF32 — the separate op's kernel, so the same bits.
+ * For a convolution fused with an activation: turns dL/dy at `gyAt` into dL/dz in place — dL/dy · y · (1 - y) for a
+ * sigmoid, y > 0 ? dL/dy : 0 for a relu — y being the activation's output (copied to `yAt`), with the separate op's
+ * kernel, so the same bits.
  */
-function sigmoidBackwardInPlace(gyAt: number, y: Float32Array, yAt: number): void {
+function activationBackwardInPlace(gyAt: number, activation: ActivationOutput, yAt: number): void {
+  const y = activation.output;
   put(y, yAt);
   const floats = chunkOf(y.length, 4);
-  runChunks({ kernel: "sigmoidBackwardF32", args: [gyAt, yAt, gyAt, 0], chunkSize: floats, total: y.length, countArg: 3,
+  runChunks({ kernel: activation.kind === "sigmoid" ? "sigmoidBackwardF32" : "reluBackwardF32",
+    args: [gyAt, yAt, gyAt, 0], chunkSize: floats, total: y.length, countArg: 3,
     chunkStep: [floats * 4, floats * 4, floats * 4, 0] });
 }
 
@@ -408,19 +414,19 @@ export function convChunkedBackwardFits(info: Conv2dInfo): boolean {
  * parts added in chunk order (an order of its own, within float32 rounding, and the same for 1 and 2 threads).
  */
 export function conv2dChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
-  gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, sigmoidOutput: Float32Array | null = null): void {
+  gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, activation: ActivationOutput | null = null): void {
   const exports = kernels();
   const { positions, imageSize } = sizes(info);
   const N = info.batchSize, outChannels = info.outChannels, outSize = outChannels * positions;
   const scratchFloats = chunkedBackwardScratch(info, gw !== null);
   const offsets = layout([...scratchFloats, w.length, N * imageSize, N * outSize, gx ? N * imageSize : 0, outChannels,
-    sigmoidOutput ? N * outSize : 0]);
+    activation ? N * outSize : 0]);
   const scratch = offsets.slice(0, scratchFloats.length);
   const [wAt, xAt, gyAt, gxAt, gbAt, yAt] = offsets.slice(scratchFloats.length);
   put(w, wAt);
   put(x, xAt);
   put(gy, gyAt);
-  if (sigmoidOutput) sigmoidBackwardInPlace(gyAt, sigmoidOutput, yAt);
+  if (activation) activationBackwardInPlace(gyAt, activation, yAt);
   if (gb) {
     heap.fill(0, gbAt / 4, gbAt / 4 + outChannels);
     exports.biasGradF32(gyAt, gbAt, N, outChannels, positions);
@@ -607,14 +613,14 @@ export function runDirectWeightGrad(info: Conv2dInfo, scratch: number[], xAt: nu
 
 /** The weight gradient of conv2dDirectForwardWasm, written to gw (summed in its own order: float32 rounding apart from the gemm's). */
 export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, info: Conv2dInfo, gw: Float32Array,
-  gb: Float32Array | null = null, sigmoidOutput: Float32Array | null = null): void {
+  gb: Float32Array | null = null, activation: ActivationOutput | null = null): void {
   const exports = kernels();
   const chunk = directChunk(info);
   const imageSize = info.inChannels * info.inHeight * info.inWidth;
   const positions = info.outHeight * info.outWidth, outSize = info.outChannels * positions;
   const scratchFloats = directWeightGradScratch(info);
   const offsets = layout([...scratchFloats, gw.length, chunk * imageSize, chunk * outSize, info.outChannels,
-    sigmoidOutput ? chunk * outSize : 0]);
+    activation ? chunk * outSize : 0]);
   const scratch = offsets.slice(0, scratchFloats.length);
   const [gwAt, xAt, gyAt, gbAt, yAt] = offsets.slice(scratchFloats.length);
   heap.fill(0, gwAt / 4, gwAt / 4 + gw.length);
@@ -623,7 +629,10 @@ export function conv2dDirectWeightGradWasm(x: Float32Array, gy: Float32Array, in
     const count = Math.min(chunk, info.batchSize - first);
     put(x.subarray(first * imageSize, (first + count) * imageSize), xAt);
     put(gy.subarray(first * outSize, (first + count) * outSize), gyAt);
-    if (sigmoidOutput) sigmoidBackwardInPlace(gyAt, sigmoidOutput.subarray(first * outSize, (first + count) * outSize), yAt);
+    if (activation) {
+      const output = activation.output.subarray(first * outSize, (first + count) * outSize);
+      activationBackwardInPlace(gyAt, { kind: activation.kind, output }, yAt);
+    }
     runDirectWeightGrad(info, scratch, xAt, gyAt, gwAt, count);
     if (gb) exports.biasGradF32(gyAt, gbAt, count, info.outChannels, positions);
   }
