@@ -1,6 +1,5 @@
 // How many threads the WebAssembly kernels use: PyTorch's torch.set_num_threads / get_num_threads.
-// Two means the calling thread and one helper worker sharing the kernels' memory (kernel-threads.ts,
-// gemm-helper-thread.ts). Every kernel cuts its work the same way whatever the count, so results are
+// Two means the calling thread and one helper worker sharing the kernels' memory (wasm/kernel-threads.ts). Every kernel cuts its work the same way whatever the count, so results are
 // identical for one thread and two. The default is two where the machine has two cores or more; the
 // environment variable CONVLAB_NUM_THREADS (1 or 2) overrides it.
 

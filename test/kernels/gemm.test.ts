@@ -8,7 +8,7 @@ import {
   gemmWasm, gemmWasmPath, getGemmThreads, setGemmThreads, TWO_THREADS_MIN_MULTIPLY_ADDS,
 } from "../../src/kernels/wasm/gemm-wasm.js";
 import { ShapeError, ValueError } from "../../src/errors.js";
-import { GemmHelperThread } from "../../src/kernels/wasm/gemm-helper-thread.js";
+import { KernelThreads } from "../../src/kernels/wasm/kernel-threads.js";
 
 // Node has WebAssembly; tsconfig's lib does not declare it.
 declare namespace WebAssembly {
@@ -232,18 +232,22 @@ describe("gemmWasm on two threads", () => {
     heap.set(A, aAt / 4);
     heap.set(B, bAt / 4);
     heap.fill(NaN, cAt / 4, cAt / 4 + M * N);
-    const helper = new GemmHelperThread(module, memory);
     const flags = [M, N, K, 0, 0, 0];
     const waitFlag = new Int32Array(new SharedArrayBuffer(4));
     let ownChunks = 0;
-    helper.run([aAt, bAt, cAt, helperWork, ...flags], true, 32, 10, ([rowStart, rowEnd, colStart, colEnd]) => {
+    // This thread's gemmF32 (the helper instantiates its own from the module).
+    const ownKernel = (...args: number[]) => {
       // Hold the first chunk until the helper has finished one, so both threads certainly take part.
       for (let waited = 0; ownChunks === 0 && helper.helperChunks === 0 && waited < 30_000; waited += 10) {
         Atomics.wait(waitFlag, 0, 0, 10);
       }
-      kernel.gemmF32(aAt, bAt, cAt, work, ...flags, rowStart, rowEnd, colStart, colEnd);
+      (kernel.gemmF32 as (...a: number[]) => void)(...args);
       ownChunks++;
-    });
+    };
+    const helper = new KernelThreads(module, memory, { gemmF32: ownKernel }, ["gemmF32"]);
+    // Ten strips of 32 columns; the helper uses its own workspace.
+    helper.run({ kernel: "gemmF32", args: [aAt, bAt, cAt, work, ...flags, 0, M, 0, N], threadStep: [0, 0, 0, helperWork - work],
+      chunkSize: 32, total: N, startArg: 12, endArg: 13 }, 2);
     expect(helper.helperChunks).toBeGreaterThan(0);
     expect(ownChunks + helper.helperChunks).toBe(10);
     const expected = new Float32Array(M * N);

@@ -6,8 +6,8 @@
 // The module is loaded synchronously on the first call (gemm is synchronous). A missing .wasm throws an error
 // that says to run the build: there is no silent fallback to the slow kernel that would hide a broken build.
 //
-// After setGemmThreads(2), large products are cut into strips that this thread and a helper thread
-// (gemm-helper-thread.ts) sharing the module's memory take in turn. Strips start on tile edges, and each element
+// After setGemmThreads(2), large products are cut into strips that this thread and a helper worker sharing the
+// module's memory take in turn (kernel-threads.ts, as the conv module's kernels). Strips start on tile edges, and each element
 // of C is summed in the same order whichever thread computes it, so one thread and two give the same bits.
 // The thread count is the library's one setting (setNumThreads in ../threads.ts; two by default on two cores).
 
@@ -16,8 +16,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConvlabError } from "../../errors.js";
 import { getNumThreads, setThreads } from "../threads.js";
-import { WebAssembly, type WasmMemory, type WasmModule } from "./webassembly.js";
-import { GemmHelperThread } from "./gemm-helper-thread.js";
+import { WebAssembly, type WasmMemory } from "./webassembly.js";
+import { KernelThreads } from "./kernel-threads.js";
 
 /** What asm/gemm.ts exports; offsets are bytes into the shared memory. */
 interface GemmExports {
@@ -32,10 +32,9 @@ interface GemmExports {
 }
 
 interface Kernel {
-  module: WasmModule;
   memory: WasmMemory;
   exports: GemmExports;
-  helper: GemmHelperThread | null;
+  threads: KernelThreads;
 }
 
 const PAGE_BYTES = 65536;
@@ -86,7 +85,9 @@ function loadKernel(): Kernel {
   const module = new WebAssembly.Module(readFileSync(path));
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as GemmExports;
-  kernel = { module, memory, exports, helper: null };
+  const threads = new KernelThreads(module, memory, exports as unknown as Record<string, (...args: number[]) => unknown>,
+    ["gemmF32"]);
+  kernel = { memory, exports, threads };
   return kernel;
 }
 
@@ -124,7 +125,7 @@ export function gemmWasm(
   transA = false, transB = false, accumulate = false,
 ): void {
   if (M === 0 || N === 0) return;
-  const { exports, memory } = loadKernel();
+  const { exports, memory, threads } = loadKernel();
   const workBytes = alignUp(exports.workspaceBytes(M));
   const work = alignUp(exports.scratchStart());
   const helperWork = work + workBytes;
@@ -141,23 +142,17 @@ export function gemmWasm(
   if (chunks === null) {
     exports.gemmF32(aAt, bAt, cAt, work, ...flags, 0, M, 0, N);
   } else {
-    startHelper().run([aAt, bAt, cAt, helperWork, ...flags], chunks.byColumns, chunks.size, chunks.count,
-      ([rowStart, rowEnd, colStart, colEnd]) => {
-        exports.gemmF32(aAt, bAt, cAt, work, ...flags, rowStart, rowEnd, colStart, colEnd);
-      });
+    // Strip k is [rowStart, rowEnd) × [colStart, colEnd) with one side cut; the helper uses its own workspace.
+    const args = [aAt, bAt, cAt, work, ...flags, 0, M, 0, N];
+    const [startArg, endArg] = chunks.byColumns ? [12, 13] : [10, 11];
+    threads.run({ kernel: "gemmF32", args, threadStep: [0, 0, 0, helperWork - work], chunkSize: chunks.size,
+      total: chunks.byColumns ? N : M, startArg, endArg }, 2);
   }
   C.set(heap.subarray(cAt / 4, cAt / 4 + M * N));
 }
 
-/** The helper thread, started on first use. */
-function startHelper(): GemmHelperThread {
-  const loaded = loadKernel();
-  loaded.helper ??= new GemmHelperThread(loaded.module, loaded.memory);
-  return loaded.helper;
-}
-
 /** Strips of C the two threads take turns at. */
-interface Chunking { byColumns: boolean; size: number; count: number }
+interface Chunking { byColumns: boolean; size: number }
 
 /** Up to this many strips: enough for the threads to even out, few enough that re-packing per strip stays cheap. */
 const MAX_CHUNKS = 8;
@@ -173,5 +168,5 @@ function chunking(M: number, N: number): Chunking | null {
   const tiles = Math.ceil(length / tile);
   if (tiles < 2) return null;
   const size = Math.ceil(tiles / MAX_CHUNKS) * tile;
-  return { byColumns, size, count: Math.ceil(length / size) };
+  return { byColumns, size };
 }

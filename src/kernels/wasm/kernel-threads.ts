@@ -1,5 +1,5 @@
-// Both cores for the conv module's kernels (asm/conv.ts): a worker that instantiates the same module on the same
-// shared memory, and a plan that cuts one kernel call into chunks both threads take from a shared counter.
+// Both cores for the WebAssembly kernels (asm/conv.ts, asm/gemm.ts): a worker that instantiates the same module on
+// the same shared memory, and a plan that cuts one kernel call into chunks both threads take from a shared counter.
 //
 // Every call is cut the same way whatever the thread count — chunk k always covers the same images, channels,
 // columns or elements — and a chunk is computed the same way whichever thread takes it, so one thread and two
@@ -85,6 +85,8 @@ export class KernelThreads {
   private readonly slots = new Int32Array(this.control, 0, INT_SLOTS);
   private readonly plan = new Float64Array(this.control, INT_SLOTS * 4);
   private worker: Worker | null = null;
+  /** The kernel of the offer in flight, for the error a failure on the helper raises. */
+  private kernel = "";
 
   /** `names`: the kernels a plan may name (the helper looks them up by index). */
   constructor(private readonly module: WasmModule, private readonly memory: WasmMemory,
@@ -111,6 +113,7 @@ export class KernelThreads {
       return;
     }
     this.start();
+    this.kernel = plan.kernel;
     this.slots[NEXT] = 0;
     this.slots[CHUNKS] = chunkCount;
     this.slots[KERNEL] = index;
@@ -148,6 +151,6 @@ export class KernelThreads {
     while (Atomics.load(this.slots, 0) === BUSY) Atomics.wait(this.slots, 0, BUSY);
     const state = Atomics.load(this.slots, 0);
     Atomics.store(this.slots, 0, IDLE);
-    if (state === FAILED) throw new ConvlabError("conv2d: a WebAssembly kernel failed on the helper thread");
+    if (state === FAILED) throw new ConvlabError(`${this.kernel}: the WebAssembly kernel failed on the helper thread`);
   }
 }
