@@ -9,9 +9,9 @@
 
 import type { Conv2dInfo } from "../../calc/conv-info.js";
 import {
-  chunkedBackwardScratch, chunkOf, directChunk, directForwardKind, directForwardScratch, directWeightGradScratch,
-  isSaved, layout, pushSaved, put, releaseSaved, runChunkedBackward, runChunks, runDirectForward, runDirectWeightGrad,
-  sizes, take, zeroFloats, type SavedColumns,
+  biasGradientAt, chunkedBackwardScratch, chunkOf, directChunk, directForwardKind, directForwardScratch,
+  directWeightGradScratch, isSaved, layout, pushSaved, put, releaseSaved, runChunkedBackward, runChunks,
+  runDirectForward, runDirectWeightGrad, runElementwiseBackward, sizes, take, zeroFloats, type SavedColumns,
 } from "./conv-wasm.js";
 
 /** Most floats of input, sigmoid output, pooled output and their gradients one block call holds (256 MiB). */
@@ -100,14 +100,8 @@ export function convBlockBackwardWasm(x: Float32Array, w: Float32Array, bias: Fl
   // dL/dy from the pool (onto a zeroed gradient, as the separate op), then dL/dz = dL/dy · y · (1 - y) in place.
   zeroFloats(gyAt, ySize);
   poolPlanes(true, gPooledAt, gyAt, planes, info);
-  const floats = chunkOf(ySize, 4);
-  runChunks({ kernel: "sigmoidBackwardF32", args: [gyAt, yAt, gyAt, 0], chunkSize: floats, total: ySize, countArg: 3,
-    chunkStep: [floats * 4, floats * 4, floats * 4, 0] });
-  if (gb) {
-    zeroFloats(gbAt, outChannels);
-    blockBiasGrad(gyAt, gbAt, N, outChannels, positions);
-    take(gb, gbAt, outChannels);
-  }
+  runElementwiseBackward("sigmoidBackwardF32", gyAt, yAt, gyAt, ySize);
+  if (gb) biasGradientAt(gyAt, gbAt, gb, N, positions);
   if (directBackward) {
     if (gw) {
       zeroFloats(gwAt, w.length);
@@ -119,9 +113,4 @@ export function convBlockBackwardWasm(x: Float32Array, w: Float32Array, bias: Fl
     if (gx) take(gx, gxAt, N * imageSize);
   }
   if (reuse) releaseSaved(kept);
-}
-
-/** dB from dL/dz: biasGradF32 as one chunk on this thread (it is small), in the order of the separate op. */
-function blockBiasGrad(gyAt: number, gbAt: number, count: number, outChannels: number, positions: number): void {
-  runChunks({ kernel: "biasGradF32", args: [gyAt, gbAt, count, outChannels, positions], chunkSize: count, total: count });
 }

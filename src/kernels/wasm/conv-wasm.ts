@@ -108,7 +108,7 @@ function kernels(): ConvExports {
 }
 
 /** The kernels that run in chunks (the helper thread looks them up by name). */
-const CHUNKED_KERNELS = ["biasGradF32", "convBackwardChunkF32", "convDirectF32", "convDirectWeightGradF32", "convChannelsF32", "im2colF32", "col2imF32",
+const CHUNKED_KERNELS = ["convBackwardChunkF32", "convDirectF32", "convDirectWeightGradF32", "convChannelsF32", "im2colF32", "col2imF32",
   "gemmF32", "sigmoidF32", "sigmoidBackwardF32", "reluF32", "reluBackwardF32", "avgPool2x2F32", "avgPool2x2BackwardF32",
   "maxPool2x2F32", "maxPool2x2BackwardF32"] as const;
 type ChunkedKernel = typeof CHUNKED_KERNELS[number];
@@ -140,12 +140,27 @@ export interface ActivationOutput { kind: "sigmoid" | "relu"; output: Float32Arr
  * kernel, so the same bits.
  */
 function activationBackwardInPlace(gyAt: number, activation: ActivationOutput, yAt: number): void {
-  const y = activation.output;
-  put(y, yAt);
-  const floats = chunkOf(y.length, 4);
-  runChunks({ kernel: activation.kind === "sigmoid" ? "sigmoidBackwardF32" : "reluBackwardF32",
-    args: [gyAt, yAt, gyAt, 0], chunkSize: floats, total: y.length, countArg: 3,
+  put(activation.output, yAt);
+  runElementwiseBackward(activation.kind === "sigmoid" ? "sigmoidBackwardF32" : "reluBackwardF32", gyAt, yAt, gyAt,
+    activation.output.length);
+}
+
+/**
+ * gx = kernel(gy, y), elementwise over `count` floats already in memory (gxAt may be gyAt: in place), both threads
+ * taking chunks.
+ */
+export function runElementwiseBackward(kernel: "sigmoidBackwardF32" | "reluBackwardF32", gyAt: number, yAt: number,
+  gxAt: number, count: number): void {
+  const floats = chunkOf(count, 4);
+  runChunks({ kernel, args: [gyAt, yAt, gxAt, 0], chunkSize: floats, total: count, countArg: 3,
     chunkStep: [floats * 4, floats * 4, floats * 4, 0] });
+}
+
+/** gb = the bias gradient of `count` images' output gradient at gyAt (biasGradF32, at gbAt), copied out. */
+export function biasGradientAt(gyAt: number, gbAt: number, gb: Float32Array, count: number, positions: number): void {
+  zeroFloats(gbAt, gb.length);
+  kernels().biasGradF32(gyAt, gbAt, count, gb.length, positions);
+  take(gb, gbAt, gb.length);
 }
 
 /** How many chunks the helper thread has run since it started (for tests). */
@@ -427,11 +442,7 @@ export function conv2dChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: 
   put(x, xAt);
   put(gy, gyAt);
   if (activation) activationBackwardInPlace(gyAt, activation, yAt);
-  if (gb) {
-    heap.fill(0, gbAt / 4, gbAt / 4 + outChannels);
-    exports.biasGradF32(gyAt, gbAt, N, outChannels, positions);
-    take(gb, gbAt, outChannels);
-  }
+  if (gb) biasGradientAt(gyAt, gbAt, gb, N, positions);
   runChunkedBackward(info, scratch, xAt, gyAt, wAt, gx ? gxAt : 0, gw);
   if (gx) take(gx, gxAt, N * imageSize);
 }
@@ -666,9 +677,7 @@ function elementwiseBackward(kernel: "sigmoidBackwardF32" | "reluBackwardF32", g
     const count = Math.min(SLICE, y.length - start);
     put(gy.subarray(start, start + count), gyAt);
     put(y.subarray(start, start + count), yAt);
-    const floats = chunkOf(count, 4);
-    runChunks({ kernel, args: [gyAt, yAt, gxAt, 0], chunkSize: floats, total: count, countArg: 3,
-      chunkStep: [floats * 4, floats * 4, floats * 4, 0] });
+    runElementwiseBackward(kernel, gyAt, yAt, gxAt, count);
     take(gx, gxAt, count, start);
   }
 }
