@@ -10,7 +10,7 @@ import {
 } from "../kernels/wasm/conv-wasm.js";
 import { convBlockBackwardWasm, convBlockFits, convBlockForwardWasm, pooledSize } from "../kernels/wasm/conv-block-wasm.js";
 import { Tensor } from "../tensor/tensor.js";
-import { checkDtypes } from "./conv.js";
+import { checkDtypes, wasmGradients } from "./conv.js";
 
 /** How a fused convolution runs, or null when it cannot: its info and which backward takes the gradient in. */
 function fusedPlan(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions):
@@ -28,13 +28,6 @@ function fusedPlan(input: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const directBackward = kind === "direct" && !input.requiresGrad && weight.requiresGrad;
   if (grad && !directBackward && !convChunkedBackwardFits(info)) return null;
   return { info, grad, directBackward };
-}
-
-/** The gradients a fused convolution's backward returns, in record()'s order of inputs. */
-function gradients(input: Tensor, weight: Tensor, bias: Tensor | null, gx: Float32Array | null, gw: Float32Array | null,
-  gb: Float32Array | null): (Tensor | null)[] {
-  const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
-  return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gb && new Tensor(gb, bias.shape)];
 }
 
 /**
@@ -59,7 +52,7 @@ export function conv2dActivation(input: Tensor, weight: Tensor, bias: Tensor | n
     const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
     if (directBackward) conv2dDirectWeightGradWasm(x, gy, info, gw!, gb, { kind, output: y });
     else conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, { kind, output: y });
-    return gradients(input, weight, bias, gx, gw, gb);
+    return wasmGradients(input, weight, bias, gx, gw, gb);
   });
 }
 
@@ -82,6 +75,6 @@ export function conv2dSigmoidAvgPool2(input: Tensor, weight: Tensor, bias: Tenso
     const gx = input.requiresGrad ? new Float32Array(input.size) : null;
     const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
     convBlockBackwardWasm(x, w, b, gradOutput.data as Float32Array, info, gx, gw, gb, kept, directBackward);
-    return gradients(input, weight, bias, gx, gw, gb);
+    return wasmGradients(input, weight, bias, gx, gw, gb);
   });
 }

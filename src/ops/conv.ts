@@ -7,7 +7,7 @@ import { DTypeError } from "../errors.js";
 import { gemm } from "../kernels/gemm.js";
 import {
   conv2dBackwardWasm, conv2dDirectForwardWasm, conv2dDirectWeightGradWasm, conv2dForwardWasm,
-  conv2dChunkedBackwardWasm, convChannelsEligible, convChunkedBackwardFits, convDirectEligible,
+  conv2dChunkedBackwardWasm, convChunkedBackwardFits, convDirectEligible, directForwardKind,
   convWasmFits, type SavedColumns,
 } from "../kernels/wasm/conv-wasm.js";
 import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
@@ -163,8 +163,7 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
   const chunkedBackward = convChunkedBackwardFits(info);
   const keepColumns = isGradEnabled() && weight.requiresGrad && !chunkedBackward;
   let kept: SavedColumns | null = null;
-  if (direct) conv2dDirectForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
-  else if (convChannelsEligible(info)) conv2dDirectForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
+  if (directForwardKind(info) !== null) conv2dDirectForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
   else kept = conv2dForwardWasm(x, w, bias && bias.data as Float32Array, info, out, keepColumns);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   return record(new Tensor(out, info.outputShape), "ConvolutionBackward", inputs, (gradOutput) => {
@@ -177,10 +176,15 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
     if (direct && gx === null && gw !== null) conv2dDirectWeightGradWasm(x, gy, info, gw, gb);
     else if (chunkedBackward) conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb);
     else conv2dBackwardWasm(x, w, gy, info, gx, gw, kept, gb);
-    const gradBias = gb && new Tensor(gb, bias!.shape);
-    const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
-    return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gradBias];
+    return wasmGradients(input, weight, bias, gx, gw, gb);
   });
+}
+
+/** The gradients a float32 convolution's backward returns, in record()'s order of inputs (null: not needed). */
+export function wasmGradients(input: Tensor, weight: Tensor, bias: Tensor | null, gx: Float32Array | null,
+  gw: Float32Array | null, gb: Float32Array | null): (Tensor | null)[] {
+  const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
+  return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gb && new Tensor(gb, bias.shape)];
 }
 
 /** dB[o] = the sum of dY over the batch and every position of channel o. */
