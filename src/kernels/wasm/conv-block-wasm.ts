@@ -9,10 +9,11 @@
 
 import type { Conv2dInfo } from "../../calc/conv-info.js";
 import {
-  biasGradientAt, chunkedBackwardScratch, chunkOf, directChunk, directForwardKind, directForwardScratch,
-  directWeightGradScratch, isSaved, layout, pushSaved, put, releaseSaved, runChunkedBackward, runChunks,
-  runDirectForward, runDirectWeightGrad, runElementwiseBackward, sizes, take, zeroFloats, type SavedColumns,
+  biasGradientAt, chunkedBackwardScratch, directChunk, directForwardKind, directForwardScratch, directWeightGradScratch,
+  isSaved, layout, pushSaved, put, releaseSaved, runChunkedBackward, runDirectForward, runDirectWeightGrad,
+  runElementwiseBackward, sizes, take, zeroFloats, type SavedColumns,
 } from "./conv-wasm.js";
+import { runAvgPool2x2 } from "./pool-wasm.js";
 
 /** Most floats of input, sigmoid output, pooled output and their gradients one block call holds (256 MiB). */
 const BLOCK_BUDGET = 1 << 26;
@@ -34,16 +35,10 @@ export function convBlockFits(info: Conv2dInfo): boolean {
     && directChunk(info) === N && N * (2 * imageSize + 3 * outSize) <= BLOCK_BUDGET;
 }
 
-/** 2×2, stride 2 average pooling of `planes` planes at planesAt into outAt, or its gradient, on both threads. */
+/** LeNet's pooling of the block's `planes` sigmoid planes at sourceAt into targetAt, or its gradient (divisor 4). */
 function poolPlanes(backward: boolean, sourceAt: number, targetAt: number, planes: number, info: Conv2dInfo): void {
   const { pooledHeight, pooledWidth } = pooledSize(info);
-  const H = info.outHeight, W = info.outWidth, each = chunkOf(planes);
-  const [sourceStep, targetStep] = backward ? [pooledHeight * pooledWidth, H * W] : [H * W, pooledHeight * pooledWidth];
-  runChunks({
-    kernel: backward ? "avgPool2x2BackwardF32" : "avgPool2x2F32",
-    args: [sourceAt, targetAt, 0, H, W, pooledHeight, pooledWidth, 4], chunkSize: each, total: planes, countArg: 2,
-    chunkStep: [each * sourceStep * 4, each * targetStep * 4, 0, 0, 0, 0, 0, 0],
-  });
+  runAvgPool2x2(backward, sourceAt, targetAt, planes, info.outHeight, info.outWidth, pooledHeight, pooledWidth, 4);
 }
 
 /**

@@ -430,7 +430,6 @@ export function convChunkedBackwardFits(info: Conv2dInfo): boolean {
  */
 export function conv2dChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
   gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, activation: ActivationOutput | null = null): void {
-  const exports = kernels();
   const { positions, imageSize } = sizes(info);
   const N = info.batchSize, outChannels = info.outChannels, outSize = outChannels * positions;
   const scratchFloats = chunkedBackwardScratch(info, gw !== null);

@@ -10,6 +10,19 @@ function poolChunk(planes: number, planeFloats: number): number {
 }
 
 /**
+ * 2×2, stride 2 average pooling of `planes` H×W planes already in memory at sourceAt into targetAt, or (backward)
+ * its gradient from the pooled planes at sourceAt onto the zeroed planes at targetAt; both threads take planes.
+ */
+export function runAvgPool2x2(backward: boolean, sourceAt: number, targetAt: number, planes: number, H: number,
+  W: number, outH: number, outW: number, divisor: number): void {
+  const each = chunkOf(planes);
+  const [sourceStep, targetStep] = backward ? [outH * outW, H * W] : [H * W, outH * outW];
+  runChunks({ kernel: backward ? "avgPool2x2BackwardF32" : "avgPool2x2F32",
+    args: [sourceAt, targetAt, 0, H, W, outH, outW, divisor], chunkSize: each, total: planes, countArg: 2,
+    chunkStep: [each * sourceStep * 4, each * targetStep * 4, 0, 0, 0, 0, 0, 0] });
+}
+
+/**
  * 2×2, stride 2 average pooling of `planes` H×W float32 planes into out (planes × outH × outW), every window
  * inside its plane; divisor must be a float32 value. Same bits as the readable path (asm/conv.ts avgPool2x2F32).
  */
@@ -20,9 +33,7 @@ export function avgPool2x2Wasm(x: Float32Array, out: Float32Array, planes: numbe
   for (let first = 0; first < planes; first += chunk) {
     const count = Math.min(chunk, planes - first);
     put(x.subarray(first * H * W, (first + count) * H * W), xAt);
-    const each = chunkOf(count);
-    runChunks({ kernel: "avgPool2x2F32", args: [xAt, outAt, 0, H, W, outH, outW, divisor], chunkSize: each, total: count,
-      countArg: 2, chunkStep: [each * H * W * 4, each * outH * outW * 4, 0, 0, 0, 0, 0, 0] });
+    runAvgPool2x2(false, xAt, outAt, count, H, W, outH, outW, divisor);
     take(out, outAt, count * outH * outW, first * outH * outW);
   }
 }
@@ -36,9 +47,7 @@ export function avgPool2x2BackwardWasm(gy: Float32Array, grad: Float32Array, pla
     const count = Math.min(chunk, planes - first);
     put(gy.subarray(first * outH * outW, (first + count) * outH * outW), gyAt);
     zeroFloats(gradAt, count * H * W);
-    const each = chunkOf(count);
-    runChunks({ kernel: "avgPool2x2BackwardF32", args: [gyAt, gradAt, 0, H, W, outH, outW, divisor], chunkSize: each,
-      total: count, countArg: 2, chunkStep: [each * outH * outW * 4, each * H * W * 4, 0, 0, 0, 0, 0, 0] });
+    runAvgPool2x2(true, gyAt, gradAt, count, H, W, outH, outW, divisor);
     take(grad, gradAt, count * H * W, first * H * W);
   }
 }
