@@ -252,15 +252,16 @@ export function convDirectF32(
   const taps = C * kH * kW;
   for (let n = 0; n < count; n++) {
     padImage(images + <usize>(n * C * H * W) * 4, padded, C, H, W, padTop, padLeft, paddedH, paddedW);
-    // Two output channels at a time: each input vector loaded once feeds both (8 accumulators).
-    let o = 0;
-    for (; o + 2 <= outChannels; o += 2) {
-      const filter0 = weights + <usize>(o * taps) * 4, filter1 = filter0 + <usize>taps * 4;
+    // Two output channels at a time: each input vector loaded once feeds both (8 accumulators). An odd last
+    // channel runs as its own pair (its second half computed again and not stored).
+    for (let o = 0; o < outChannels; o += 2) {
+      const second = min(o + 1, outChannels - 1);
+      const filter0 = weights + <usize>(o * taps) * 4, filter1 = weights + <usize>(second * taps) * 4;
       const b0 = bias != 0 ? load<f32>(bias + <usize>o * 4) : <f32>0;
-      const b1 = bias != 0 ? load<f32>(bias + <usize>o * 4, 4) : <f32>0;
+      const b1 = bias != 0 ? load<f32>(bias + <usize>second * 4) : <f32>0;
       for (let oh = 0; oh < outH; oh++) {
         const target0 = out + <usize>(((n * outChannels + o) * outH + oh) * outW) * 4;
-        const target1 = target0 + <usize>(outH * outW) * 4;
+        const target1 = out + <usize>(((n * outChannels + second) * outH + oh) * outW) * 4;
         // Sixteen outputs (four vectors) at a time; the last block may hang past the row (the buffer is wide
         // enough to read there), and only its lanes inside the row are stored.
         for (let ow = 0; ow < outW; ow += 16) {
@@ -292,44 +293,10 @@ export function convDirectF32(
           let at = target0 + <usize>ow * 4;
           storeLanes(at, a0, outW - ow); storeLanes(at + 16, a1, outW - ow - 4);
           storeLanes(at + 32, a2, outW - ow - 8); storeLanes(at + 48, a3, outW - ow - 12);
+          if (second == o) continue;
           at = target1 + <usize>ow * 4;
           storeLanes(at, c0, outW - ow); storeLanes(at + 16, c1, outW - ow - 4);
           storeLanes(at + 32, c2, outW - ow - 8); storeLanes(at + 48, c3, outW - ow - 12);
-        }
-      }
-    }
-    for (; o < outChannels; o++) { // an odd last channel alone
-      const filter = weights + <usize>(o * taps) * 4;
-      const b = bias != 0 ? load<f32>(bias + <usize>o * 4) : <f32>0;
-      for (let oh = 0; oh < outH; oh++) {
-        const target = out + <usize>(((n * outChannels + o) * outH + oh) * outW) * 4;
-        // Sixteen outputs (four vectors) at a time; the last block may hang past the row (the buffer is wide
-        // enough to read there), and only its lanes inside the row are stored.
-        for (let ow = 0; ow < outW; ow += 16) {
-          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-          let t = 0;
-          for (let c = 0; c < C; c++) {
-            for (let i = 0; i < kH; i++) {
-              const row = padded + <usize>(((c * paddedH + oh + i) * paddedW) + ow) * 4;
-              for (let j = 0; j < kW; j++, t++) {
-                const w = v128.load32_splat(filter + <usize>t * 4);
-                const src = row + <usize>j * 4;
-                a0 = f32x4.add(a0, f32x4.mul(w, v128.load(src)));
-                a1 = f32x4.add(a1, f32x4.mul(w, v128.load(src, 16)));
-                a2 = f32x4.add(a2, f32x4.mul(w, v128.load(src, 32)));
-                a3 = f32x4.add(a3, f32x4.mul(w, v128.load(src, 48)));
-              }
-            }
-          }
-          if (bias != 0) {
-            const s = f32x4.splat(b);
-            a0 = f32x4.add(a0, s); a1 = f32x4.add(a1, s); a2 = f32x4.add(a2, s); a3 = f32x4.add(a3, s);
-          }
-          const at = target + <usize>ow * 4;
-          storeLanes(at, a0, outW - ow);
-          storeLanes(at + 16, a1, outW - ow - 4);
-          storeLanes(at + 32, a2, outW - ow - 8);
-          storeLanes(at + 48, a3, outW - ow - 12);
         }
       }
     }
