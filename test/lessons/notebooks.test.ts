@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../tools/lessons/files.js";
 import { findStaleNotebooks } from "../../tools/lessons/generate.js";
 import { lintLessons } from "../../tools/lessons/lint.js";
-import { executedNotebook, lessonToNotebook, serializeNotebook } from "../../tools/lessons/notebook.js";
+import { ANSWER_PROMPT, executedNotebook, lessonToNotebook, serializeNotebook } from "../../tools/lessons/notebook.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
 
 const root = repoRoot();
@@ -50,19 +50,70 @@ describe("notebooks/", () => {
     );
     const notebook = lessonToNotebook(lesson);
     expect(notebook.metadata.kernelspec).toEqual({ name: "convlab", display_name: "TypeScript (convlab)", language: "typescript" });
-    expect(notebook.cells.map((cell) => cell.id)).toEqual(["07-demo-0", "07-demo-1"]);
+    expect(notebook.cells.map((cell) => cell.id)).toEqual(["07-demo-0", "07-demo-1-answer", "07-demo-1"]);
+    // A worked solution: an empty answer cell first, then the solution with input and output collapsed.
     expect(notebook.cells[1]).toEqual({
+      id: "07-demo-1-answer",
+      cell_type: "code",
+      execution_count: null,
+      metadata: { convlab: { answer: true, source: "lessons/07-demo.md:3" } },
+      outputs: [],
+      source: [ANSWER_PROMPT],
+    });
+    expect(notebook.cells[2]).toEqual({
       id: "07-demo-1",
       cell_type: "code",
       execution_count: null,
       metadata: {
         convlab: { source: "lessons/07-demo.md:3", timeout: 90, ci: { epochs: 1 } },
-        jupyter: { source_hidden: true },
+        jupyter: { outputs_hidden: true, source_hidden: true },
         tags: ["hide-input"],
       },
       outputs: [],
+      // The lesson's value: reduced settings are applied by the runners, not written into the notebook.
       source: ["const epochs = 5;"],
     });
+  });
+
+  it("a raises cell holds only the learner's code, the raises-exception tag and the expectation", () => {
+    const fence = "```";
+    const lesson = parseLesson(
+      "lessons/07-demo.md",
+      ["# Demo", "", `${fence}ts`, "//| raises: ValueError /in_channels must be divisible/i", "new nn.Conv2d(3, 6, 3, { groups: 2 });", fence].join("\n"),
+    );
+    expect(lessonToNotebook(lesson).cells[1]).toEqual({
+      id: "07-demo-1",
+      cell_type: "code",
+      execution_count: null,
+      metadata: {
+        convlab: { source: "lessons/07-demo.md:3", raises: { name: "ValueError", pattern: "in_channels must be divisible", flags: "i" } },
+        tags: ["raises-exception"],
+      },
+      outputs: [],
+      source: ["new nn.Conv2d(3, 6, 3, { groups: 2 });"],
+    });
+  });
+
+  it("an executed notebook puts each result in its lesson cell (answer cells shift the notebook's indexes)", () => {
+    const fence = "```";
+    const lesson = parseLesson(
+      "lessons/07-demo.md",
+      ["# Demo", "", `${fence}ts`, "//| hide-input", "1", fence, "", "Prose.", "", `${fence}ts`, "2", fence].join("\n"),
+    );
+    const result = (index: number, text: string) => ({
+      index,
+      executionCount: index,
+      outputs: [{ output_type: "execute_result" as const, execution_count: index, data: { "text/plain": text }, metadata: {} }],
+    });
+    const cells = executedNotebook(lesson, [result(1, "1"), result(3, "2")]).cells;
+    expect(cells.map((cell) => [cell.id, cell.execution_count ?? null])).toEqual([
+      ["07-demo-0", null],
+      ["07-demo-1-answer", null],
+      ["07-demo-1", 1],
+      ["07-demo-2", null],
+      ["07-demo-3", 3],
+    ]);
+    expect(cells[4].outputs).toEqual(result(3, "2").outputs);
   });
 
   it.skipIf(!hasNbformat)("every notebook (generated and executed forms) passes nbformat.validate", () => {

@@ -75,6 +75,7 @@ describe("lint errors name the file and line", () => {
     ["option twice", [`${fence}ts`, "//| skip", "//| skip", "1", fence], 'lessons/01-example.md:3: cell option "skip" given twice'],
     ["raises without regex", [`${fence}ts`, "//| raises: ShapeError", "1", fence], 'lessons/01-example.md:2: raises: expected "ErrorClass /regex/"'],
     ["raises with a bad regex", [`${fence}ts`, "//| raises: ShapeError /(/", "1", fence], "lessons/01-example.md:2: raises: invalid regex"],
+    ["raises with a flag the notebook runner cannot apply", [`${fence}ts`, "//| raises: ShapeError /x/g", "1", fence], 'lessons/01-example.md:2: raises: flag "g" is not allowed (allowed: i, m, s, u)'],
     ["timeout not a number", [`${fence}ts`, "//| timeout: soon", "1", fence], "lessons/01-example.md:2: timeout: expected a positive number"],
     ["skip with a value", [`${fence}ts`, "//| skip: yes", "1", fence], 'lessons/01-example.md:2: cell option "skip" takes no value'],
     ["ci not JSON", [`${fence}ts`, "//| ci: epochs=1", "const epochs = 2;", fence], "lessons/01-example.md:2: ci: expected a JSON object"],

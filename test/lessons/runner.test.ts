@@ -1,5 +1,5 @@
-// The runner, on small lessons made here: raises passes and fails as it should (in the very code written to
-// the notebook), a broken cell names its lesson line, a cell looping forever is killed and named, ci
+// The runner, on small lessons made here: raises passes and fails as it should (the cell runs as the notebook
+// holds it, the runner checks what it threw), a broken cell names its lesson line, a cell looping forever is killed and named, ci
 // overrides apply only to quick runs, skip cells never run.
 
 import { beforeAll, describe, expect, it } from "vitest";
@@ -32,38 +32,44 @@ function failureOf(lesson: Lesson, result: CellResult): string {
 
 // Each case starts a worker (a TypeScript compiler load, seconds); cases run concurrently through the pool.
 describe.concurrent("raises", { timeout: WAIT_FOR_POOL_MS }, () => {
-  it("passes when the cell throws that class with a matching message, and prints the error", async () => {
-    const lesson = lessonOf([
-      "//| raises: RangeError /Invalid array length/",
-      "const sizes = [3, -1];",
-      "new Array(sizes[1]);",
-    ]);
-    const [result] = await run(lesson);
-    expect(result.status).toBe("ok");
-    expect(outputText(result)).toBe("RangeError: Invalid array length\n");
+  it("passes when the cell throws that class with a matching message, shows the error as Jupyter does, and goes on", async () => {
+    const lesson = lessonOf(
+      ["//| raises: RangeError /Invalid array length/", "const sizes = [3, -1];", "new Array(sizes[1]);"],
+      ['console.log("after");'],
+    );
+    const results = await run(lesson);
+    expect(results.map((result) => result.status)).toEqual(["ok", "ok"]);
+    const [error] = results[0].outputs;
+    expect(error).toMatchObject({ output_type: "error", ename: "RangeError", evalue: "Invalid array length" });
+    expect(error.output_type === "error" && error.traceback[0]).toBe("RangeError: Invalid array length");
+    expect(results[0].note).toBeUndefined();
+    expect(outputText(results[1])).toBe("after\n");
   });
 
-  it("passes for an error thrown after an await", async () => {
+  it("passes for an error thrown after an await, and with a flag", async () => {
     const lesson = lessonOf([
-      "//| raises: TypeError /not a function/",
+      "//| raises: TypeError /NOT A FUNCTION/i",
       "const value: any = await Promise.resolve(1);",
       "value();",
     ]);
     expect((await run(lesson))[0].status).toBe("ok");
   });
 
-  it("fails when the cell does not throw", async () => {
-    const lesson = lessonOf(["//| raises: RangeError /Invalid/", "const fine = 1 + 1;"]);
-    const [result] = await run(lesson);
-    expect(result.status).toBe("error");
-    expect(outputText(result)).toContain("expected RangeError with a message matching /Invalid/, but the cell ran without throwing");
+  it("fails when the cell does not throw, naming lesson and cell; later cells are not run", async () => {
+    const lesson = lessonOf(["//| raises: RangeError /Invalid/", "const fine = 1 + 1;"], ["const next = 2;"]);
+    const results = await run(lesson);
+    expect(results.map((result) => result.status)).toEqual(["error", "not-run"]);
+    const message = failureOf(lesson, results[0]);
+    expect(message).toContain("lessons/99-fixture.md:1: cell error");
+    expect(message).toContain("expected RangeError with a message matching /Invalid/, but the cell ran without an error");
   });
 
-  it("fails with the original error when the class differs", async () => {
+  it("fails when the class differs, showing the error it threw", async () => {
     const lesson = lessonOf(["//| raises: RangeError /boom/", 'throw new TypeError("boom");']);
     const [result] = await run(lesson);
     expect(result.status).toBe("error");
     expect(outputText(result)).toContain("TypeError: boom");
+    expect(result.note).toBe("expected RangeError with a message matching /boom/, but the cell failed with TypeError: boom");
   });
 
   it("fails when the message does not match", async () => {
@@ -71,6 +77,14 @@ describe.concurrent("raises", { timeout: WAIT_FOR_POOL_MS }, () => {
     const [result] = await run(lesson);
     expect(result.status).toBe("error");
     expect(outputText(result)).toContain("RangeError: got 4 channels");
+    expect(result.note).toContain("but the message does not match: RangeError: got 4 channels");
+  });
+
+  it("a raises cell that does not compile fails with the compiler's error", async () => {
+    const lesson = lessonOf(["//| raises: RangeError /./", "const a: string = 1;"]);
+    const [result] = await run(lesson);
+    expect(result.status).toBe("error");
+    expect(result.note).toContain("but the cell failed with TSError: 1:7 - Type 'number' is not assignable");
   });
 });
 
@@ -93,7 +107,7 @@ describe.concurrent("failures point at the lesson", { timeout: WAIT_FOR_POOL_MS 
     expect(failureOf(lesson, result)).toContain("lessons/99-fixture.md:3:7 - Type 'number' is not assignable to type 'string'.");
   });
 
-  it("a TypeScript error inside a raises cell maps past the wrapper", async () => {
+  it("a TypeScript error inside a raises cell is reported at its lesson line", async () => {
     const lesson = lessonOf(["//| raises: Error /x/", "const a = 1;", 'const b: string = a;']);
     const [result] = await run(lesson);
     expect(failureOf(lesson, result)).toContain("lessons/99-fixture.md:4:7 - Type 'number' is not assignable");

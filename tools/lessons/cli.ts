@@ -1,12 +1,10 @@
 // `npm run lessons:lint`  -> node dist/tools/lessons/cli.js lint
 // `npm run notebooks`     -> node dist/tools/lessons/cli.js notebooks         (regenerates notebooks/)
 //                            node dist/tools/lessons/cli.js notebooks --check (fails when notebooks/ is stale)
-//                            node dist/tools/lessons/cli.js notebooks --quick DIR (ci overrides applied, for CI runs
-//                            of the real kernel; DIR inside the repository, e.g. out/quick-notebooks)
+// (Reduced CI settings are applied by the runners, `npm run notebooks:exec -- --quick`, never by a notebook.)
 
-import { resolve } from "node:path";
 import { repoRoot } from "./files.js";
-import { findStaleNotebooks, writeNotebooks, writeQuickNotebooks } from "./generate.js";
+import { findStaleNotebooks, writeNotebooks } from "./generate.js";
 import { lintLessons } from "./lint.js";
 
 function main(argv: string[]): number {
@@ -33,21 +31,11 @@ function main(argv: string[]): number {
     console.log(`${lessons.length} notebook(s) up to date.`);
     return 0;
   }
-  const quickAt = flags.indexOf("--quick");
-  if (command === "notebooks" && quickAt >= 0) {
-    const folder = flags[quickAt + 1];
-    if (!folder) {
-      console.error("usage: cli.js notebooks --quick DIR");
-      return 2;
-    }
-    for (const path of writeQuickNotebooks(resolve(folder), lessons)) console.log(`wrote ${path}`);
-    return 0;
-  }
   if (command === "notebooks") {
     for (const path of writeNotebooks(root, lessons)) console.log(`wrote ${path}`);
     return 0;
   }
-  console.error("usage: cli.js lint | notebooks [--check | --quick DIR]");
+  console.error("usage: cli.js lint | notebooks [--check]");
   return 2;
 }
 

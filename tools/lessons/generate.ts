@@ -42,16 +42,3 @@ export function writeNotebooks(root: string, lessons: Lesson[]): string[] {
     return `notebooks/${lesson.slug}.ipynb`;
   });
 }
-
-/**
- * Writes quick notebooks (ci overrides applied) to `folder`, for executing them in the real kernel in CI.
- * The folder must be inside the repository so that cells resolve `convlab` from its node_modules.
- */
-export function writeQuickNotebooks(folder: string, lessons: Lesson[]): string[] {
-  mkdirSync(folder, { recursive: true });
-  return lessons.map((lesson) => {
-    const path = join(folder, `${lesson.slug}.ipynb`);
-    writeFileSync(path, serializeNotebook(lessonToNotebook(lesson, true)));
-    return path;
-  });
-}

@@ -3,7 +3,7 @@
 
 import { createRequire } from "node:module";
 import type { CodeCell, Lesson, LessonCell } from "./parse.js";
-import { runnableSource } from "./transform.js";
+import { RAISES_TAG, raisesMetadata } from "./raises.js";
 
 /** One Jupyter output, as stored in a notebook. */
 export type NotebookOutput =
@@ -44,7 +44,7 @@ export function splitSourceLines(text: string): string[] {
 }
 
 /** Cell ids must match ^[a-zA-Z0-9-_]+$ and be at most 64 characters. */
-function cellId(slug: string, index: number): string {
+function cellId(slug: string, index: string): string {
   const suffix = `-${index}`;
   return slug.replace(/[^a-zA-Z0-9-_]/g, "-").slice(0, 64 - suffix.length) + suffix;
 }
@@ -52,48 +52,66 @@ function cellId(slug: string, index: number): string {
 function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknown> {
   const convlab: Record<string, unknown> = { source: `${lesson.file}:${cell.line}` };
   const { raises, timeoutSeconds, skip, ci, hideInput } = cell.options;
-  if (raises) convlab.raises = { error: raises.errorName, pattern: String(raises.pattern) };
+  if (raises) convlab.raises = raisesMetadata(raises);
   if (timeoutSeconds !== undefined) convlab.timeout = timeoutSeconds;
   if (skip) convlab.skip = true;
   if (ci) convlab.ci = ci;
   const metadata: Record<string, unknown> = { convlab };
   const tags: string[] = [];
   if (hideInput) {
-    metadata.jupyter = { source_hidden: true };
+    // JupyterLab and Notebook 7 collapse both; the learner opens them after trying in the answer cell above.
+    metadata.jupyter = { outputs_hidden: true, source_hidden: true };
     tags.push("hide-input");
   }
+  if (raises) tags.push(RAISES_TAG);
   if (skip) tags.push("skip-execution");
   if (tags.length > 0) metadata.tags = tags;
   return metadata;
 }
 
-function notebookCell(lesson: Lesson, cell: LessonCell, index: number, quick: boolean): NotebookCell {
-  const id = cellId(lesson.slug, index);
-  if (cell.kind === "markdown") {
-    return {
-      id,
-      cell_type: "markdown",
-      metadata: { convlab: { source: `${lesson.file}:${cell.line}` } },
-      source: splitSourceLines(cell.source),
-    };
-  }
+/** The source of the empty cell before each worked solution: only a comment, so it runs as an empty cell. */
+export const ANSWER_PROMPT = "// Your answer: try the exercise here first, then open the solution below.";
+
+/** The "your answer" cell before the solution `cell` (`metadata.convlab.answer` marks it as generated). */
+function answerCell(lesson: Lesson, cell: CodeCell, index: number): NotebookCell {
   return {
+    id: cellId(lesson.slug, `${index}-answer`),
+    cell_type: "code",
+    execution_count: null,
+    metadata: { convlab: { answer: true, source: `${lesson.file}:${cell.line}` } },
+    outputs: [],
+    source: [ANSWER_PROMPT],
+  };
+}
+
+/** Notebook cells of one lesson cell: the cell itself, after its answer cell for a worked solution. */
+function notebookCells(lesson: Lesson, cell: LessonCell, index: number): NotebookCell[] {
+  const id = cellId(lesson.slug, String(index));
+  if (cell.kind === "markdown") {
+    return [{ id, cell_type: "markdown", metadata: { convlab: { source: `${lesson.file}:${cell.line}` } }, source: splitSourceLines(cell.source) }];
+  }
+  const code: NotebookCell = {
     id,
     cell_type: "code",
     execution_count: null,
     metadata: codeCellMetadata(lesson, cell),
     outputs: [],
-    source: splitSourceLines(runnableSource(cell, quick)),
+    // The lesson's code and nothing else; what options need at run time the runners do (transform.ts, raises.ts).
+    source: splitSourceLines(cell.code),
   };
+  return cell.options.hideInput ? [answerCell(lesson, cell, index), code] : [code];
 }
 
-/**
- * The lesson's notebook. With `quick`, code cells carry their `ci` overrides (for executing the notebooks in
- * the real kernel at reduced cost in CI); the notebooks in notebooks/ are never quick.
- */
-export function lessonToNotebook(lesson: Lesson, quick = false): Notebook {
-  return {
-    cells: lesson.cells.map((cell, index) => notebookCell(lesson, cell, index, quick)),
+/** The lesson's notebook, and for each lesson cell (by index in `lesson.cells`) its cell in the notebook. */
+function lessonNotebook(lesson: Lesson): { notebook: Notebook; cellOf: NotebookCell[] } {
+  const cellOf: NotebookCell[] = [];
+  const cells = lesson.cells.flatMap((cell, index) => {
+    const made = notebookCells(lesson, cell, index);
+    cellOf.push(made[made.length - 1]);
+    return made;
+  });
+  const notebook: Notebook = {
+    cells,
     metadata: {
       convlab: { source: lesson.file },
       kernelspec: KERNELSPEC,
@@ -108,6 +126,12 @@ export function lessonToNotebook(lesson: Lesson, quick = false): Notebook {
     nbformat: 4,
     nbformat_minor: 5,
   };
+  return { notebook, cellOf };
+}
+
+/** The lesson's notebook, as committed in notebooks/. */
+export function lessonToNotebook(lesson: Lesson): Notebook {
+  return lessonNotebook(lesson).notebook;
 }
 
 function sortKeys(value: unknown): unknown {
@@ -132,9 +156,9 @@ export interface CellOutputs {
 
 /** The lesson's notebook with the outputs of a run filled in, as Jupyter would save it after "Run all". */
 export function executedNotebook(lesson: Lesson, results: CellOutputs[]): Notebook {
-  const notebook = lessonToNotebook(lesson);
+  const { notebook, cellOf } = lessonNotebook(lesson);
   for (const result of results) {
-    const cell = notebook.cells[result.index];
+    const cell = cellOf[result.index];
     cell.outputs = result.outputs;
     cell.execution_count = result.executionCount;
   }

@@ -16,7 +16,10 @@ export interface CellOptions {
   skip: boolean;
   /** `//| ci: {"epochs": 1}`: replacements for single-line declarations in quick runs (tests). */
   ci?: Record<string, unknown>;
-  /** `//| hide-input`: the code is collapsed in Jupyter and on the site (worked solutions). */
+  /**
+   * `//| hide-input`: a worked solution: code and output collapsed in Jupyter (and the code on the site), after
+   * an empty "your answer" cell the notebook adds.
+   */
   hideInput: boolean;
 }
 
@@ -30,10 +33,16 @@ export interface LessonProblem {
 
 const OPTION_NAMES = ["raises", "timeout", "skip", "ci", "hide-input"] as const;
 
+const RAISES_FLAGS = ["i", "m", "s", "u"];
+
 /** Parses `ShapeError /expected input\[1, 3/` or `ShapeError /.../i`. */
 function parseRaises(value: string): ExpectedError | string {
-  const match = /^([A-Za-z_$][\w$]*)\s+\/(.+)\/([dgimsuy]*)$/.exec(value);
+  const match = /^([A-Za-z_$][\w$]*)\s+\/(.+)\/([a-z]*)$/.exec(value);
   if (!match) return `raises: expected "ErrorClass /regex/", got "${value}"`;
+  // The notebook runner checks the message with Python's `re`, which has these flags; `g`, `y` and `d` change
+  // nothing a single test of a message needs.
+  const badFlag = [...match[3]].find((flag) => !RAISES_FLAGS.includes(flag));
+  if (badFlag) return `raises: flag "${badFlag}" is not allowed (allowed: ${RAISES_FLAGS.join(", ")})`;
   try {
     return { errorName: match[1], pattern: new RegExp(match[2], match[3]) };
   } catch (error) {

@@ -3,11 +3,10 @@
 
 import type { CodeCell, Lesson } from "./parse.js";
 import type { CellResult } from "./runner.js";
-import { prefixLineCount } from "./transform.js";
 
-/** The lesson line of line `cellLine` (1-based) of the code a run executed, or null inside the raises wrapper. */
+/** The lesson line of line `cellLine` (1-based) of the code a run executed (the cell's code), or null past its end. */
 export function lessonLineOf(cell: CodeCell, cellLine: number): number | null {
-  const codeLineIndex = cellLine - 1 - prefixLineCount(cell);
+  const codeLineIndex = cellLine - 1;
   const codeLineCount = cell.code.split("\n").length;
   return codeLineIndex >= 0 && codeLineIndex < codeLineCount ? cell.codeLine + codeLineIndex : null;
 }

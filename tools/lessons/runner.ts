@@ -10,6 +10,7 @@ import type { NotebookOutput } from "./notebook.js";
 import { OutputCollector } from "./outputs.js";
 import type { CodeCell, Lesson } from "./parse.js";
 import type { RunRequest, WorkerMessage } from "./protocol.js";
+import { raisesMetadata } from "./raises.js";
 import { runnableSource } from "./transform.js";
 
 export const DEFAULT_CELL_TIMEOUT_SECONDS = 60;
@@ -176,7 +177,7 @@ function runInWorker(
         outputs.clear(message.index, message.wait);
       } else if (message.type === "done") {
         clearTimeout(watchdog);
-        const result = resultOf(message.index, message.ok ? "ok" : "error");
+        const result = resultOf(message.index, message.ok ? "ok" : "error", message.problem);
         result.milliseconds = message.milliseconds;
         result.executionCount = message.executionCount;
         settle(result);
@@ -201,7 +202,11 @@ function runInWorker(
     });
     const request: RunRequest = {
       type: "run",
-      cells: toRun.map(({ cell, index }) => ({ index, source: runnableSource(cell, options.quick) })),
+      cells: toRun.map(({ cell, index }) => ({
+        index,
+        source: runnableSource(cell, options.quick),
+        ...(cell.options.raises ? { raises: raisesMetadata(cell.options.raises) } : {}),
+      })),
     };
     child.send(request);
   });

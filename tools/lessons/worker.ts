@@ -14,6 +14,7 @@ import { installDisplayApi } from "../kernel/display-api.js";
 import { mimeBundleOf } from "../kernel/server.js";
 import type { NotebookOutput } from "./notebook.js";
 import type { RunRequest, WorkerMessage } from "./protocol.js";
+import { raisesProblem } from "./raises.js";
 
 const requireFromHere = createRequire(import.meta.url);
 const { createConverter } = requireFromHere("tslab/dist/converter.js") as typeof ConverterModule;
@@ -97,10 +98,12 @@ async function run(request: RunRequest): Promise<void> {
     } else if (outcome.hasValue) {
       emit({ output_type: "execute_result", execution_count: executionCount, data: mimeBundleOf(outcome.value), metadata: {} });
     }
-    const ok = outcome.status === "ok";
+    // A raises cell passes by throwing its error (shown as Jupyter shows any error) and the lesson goes on.
+    const problem = cell.raises ? raisesProblem(cell.raises, outcome.status === "error" ? outcome.error : null) : null;
+    const ok = cell.raises ? problem === null : outcome.status === "ok";
     // Wait until "done" (and every output queued before it) is handed over: a large display still queued when the
     // next long synchronous cell starts would otherwise reach the parent only after that cell, past its watchdog.
-    await send({ type: "done", index: cell.index, ok, executionCount, milliseconds: performance.now() - started });
+    await send({ type: "done", index: cell.index, ok, executionCount, milliseconds: performance.now() - started, ...(problem ? { problem } : {}) });
     if (!ok) break;
   }
   converters.close();

@@ -4,18 +4,24 @@
 Driven by tools/nbrun/main.ts (`npm run notebooks:exec`); run with Debian's /usr/bin/python3
 (python3-nbclient, python3-nbformat, python3-jupyter-client).
 
-    execute_notebooks.py --kernel convlab --timeout 600 --out artifacts/notebooks NOTEBOOK...
+    execute_notebooks.py --kernel convlab --timeout 600 --out artifacts/notebooks [--quick] NOTEBOOK...
 
 A notebook fails when a cell raises, is aborted, never runs, times out, or the kernel dies.
 nbclient alone misses some of these (an aborted reply counts as success, and it stamps an
 execution_count on every cell it sent), so each cell's own outcome is recorded from the hooks
-and checked afterwards. Executed notebooks (outputs, per-cell timing) and report.json are
-written to --out. The exit status is 1 when any notebook failed, 2 on a usage problem.
+and checked afterwards. A cell with `metadata.convlab.raises` (a lesson's `//| raises:` cell, tagged
+`raises-exception` so that nbclient records its error and goes on) must fail with that error name and a
+message matching that pattern; one that does not fail, or fails otherwise, fails the notebook. With --quick,
+each cell's `metadata.convlab.ci` values replace its single-line declarations while it runs (the lessons'
+reduced CI settings; the same rule as tools/lessons/transform.ts); the saved notebook keeps the lesson's code.
+Executed notebooks (outputs, per-cell timing) and report.json are written to --out. The exit status is 1 when
+any notebook failed, 2 on a usage problem.
 """
 import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -57,6 +63,54 @@ def late_error(outputs):
     return None
 
 
+def expected_error(cell):
+    """The cell's `metadata.convlab.raises` ({name, pattern, flags}) or None."""
+    raises = cell.get("metadata", {}).get("convlab", {}).get("raises")
+    return raises if isinstance(raises, dict) else None
+
+
+# JavaScript regex flags a raises pattern may carry (tools/lessons/options.ts allows only these); `u` is how
+# Python's re treats text anyway.
+REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "u": 0}
+
+
+def raises_problem(raises, error):
+    """Why a raises cell's outcome is wrong, or None; `error` is (ename, evalue), or None if the cell did not fail.
+    The same checks and wording as tools/lessons/raises.ts, the in-process runner's."""
+    name, pattern, flags = raises.get("name"), raises.get("pattern", ""), raises.get("flags", "")
+    expectation = f"{name} with a message matching /{pattern}/{flags}"
+    if error is None:
+        return f"expected {expectation}, but the cell ran without an error"
+    ename, evalue = error
+    if ename != name:
+        return f"expected {expectation}, but the cell failed with {ename}: {evalue}"
+    try:
+        regex = re.compile(pattern, sum(REGEX_FLAGS.get(flag, 0) for flag in set(flags)))
+    except re.error as problem:
+        return f"expected {expectation}, but Python's re cannot compile the pattern ({problem}); keep raises patterns to plain regex syntax"
+    if not regex.search(evalue or ""):
+        return f"expected {expectation}, but the message does not match: {ename}: {evalue}"
+    return None
+
+
+def ci_declaration(name):
+    """tools/lessons/parse.ts ciDeclarationPattern: a whole-line `const|let|var NAME[: Type] = value;` (// comment allowed)."""
+    return re.compile(r"^(\s*(?:const|let|var)\s+" + re.escape(name) + r"\s*(?::[^=]+)?)=([^;]*;\s*(?://.*)?)$")
+
+
+def quick_source(source, ci):
+    """The cell's source with its `ci` overrides, `const epochs = 10;` -> `const epochs = 1;` (transform.ts applyCiOverrides)."""
+    lines = source.split("\n")
+    for name, value in ci.items():
+        pattern = ci_declaration(name)
+        at = next((i for i, line in enumerate(lines) if pattern.match(line)), None)
+        if at is None:
+            raise ValueError(f"ci override {name!r}: no single-line declaration `const {name} = ...;` in the cell")
+        literal = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        lines[at] = pattern.sub(lambda m: f"{m.group(1)}= {literal}; // quick run; the lesson has: {m.group(2).strip()}", lines[at])
+    return "\n".join(lines)
+
+
 def error_message(ename, evalue, traceback):
     headline = f"{ename}: {evalue}" if ename or evalue else "error without ename/evalue (kernel protocol gap)"
     frames = [line for line in (traceback or [])[1:6] if line.strip()]
@@ -94,7 +148,7 @@ SETTLE_SOURCE = "await new Promise((resolve) => setTimeout(resolve, 500));"
 class NotebookRun:
     """Executes one notebook and records what happened to each code cell."""
 
-    def __init__(self, path, kernel_name, default_timeout):
+    def __init__(self, path, kernel_name, default_timeout, quick=False):
         self.path = path
         self.nb = nbformat.read(path, as_version=4)
         self.default_timeout = default_timeout
@@ -103,9 +157,17 @@ class NotebookRun:
             if cell.cell_type == "code":
                 cell.outputs = []
                 cell.execution_count = None
+        # The runner applies reduced settings, the notebook keeps the lesson's code: sources are put back in run().
+        self.lesson_sources = {}
+        for index, cell in enumerate(self.nb.cells):
+            ci = cell.get("metadata", {}).get("convlab", {}).get("ci") if cell.cell_type == "code" else None
+            if quick and isinstance(ci, dict):
+                self.lesson_sources[index] = cell.source
+                cell.source = quick_source(cell.source, ci)
         self.settle_index = len(self.nb.cells)
         self.nb.cells.append(nbformat.v4.new_code_cell(source=SETTLE_SOURCE, metadata={"convlab": {"settle": True}}))
         self.outcomes = {}  # cell index -> {"status", "message", "seconds"}
+        self.reply_errors = {}  # cell index -> {"ename", "evalue"} of an error reply
         self.started = {}
         self.running_index = None
         self.cell_of_request = {}  # execute_request msg_id -> cell index
@@ -135,6 +197,7 @@ class NotebookRun:
         outcome = {"status": status, "seconds": self.elapsed(cell_index)}
         if status == "error":
             outcome["message"] = error_message(content.get("ename"), content.get("evalue"), content.get("traceback"))
+            self.reply_errors[cell_index] = {"ename": content.get("ename"), "evalue": content.get("evalue")}
         elif status != "ok":
             outcome["message"] = f"the kernel answered status {status!r} instead of running the cell"
         self.outcomes[cell_index] = outcome
@@ -167,6 +230,8 @@ class NotebookRun:
         except Exception as problem:  # e.g. the kernel died before answering kernel_info
             self.record_crash(f"{type(problem).__name__}: {problem}")
         self.seconds = round(time.monotonic() - started, 3)
+        for index, source in self.lesson_sources.items():
+            self.nb.cells[index].source = source
         return self.report()
 
     def record_crash(self, message):
@@ -194,6 +259,15 @@ class NotebookRun:
                 continue
             outcome = dict(self.outcomes.get(index, {"status": "unexecuted", "message": "the cell was never executed"}))
             errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+            raises = expected_error(cell)
+            if raises is not None and outcome["status"] in ("ok", "error"):
+                # nbclient keeps a raises-exception cell's error output and goes on; the expectation is checked here.
+                shown = errors[0] if errors else self.reply_errors.get(index, {} if outcome["status"] == "error" else None)
+                error = (shown.get("ename"), shown.get("evalue")) if shown is not None else None
+                problem = raises_problem(raises, error)
+                rest = {key: value for key, value in outcome.items() if key != "message"}
+                outcome = {**rest, "status": "error", "message": problem} if problem else {**rest, "status": "ok", "raised": f"{error[0]}: {error[1]}"}
+                errors = []
             if outcome["status"] == "ok" and errors:
                 outcome = {**outcome, "status": "error", "message": error_message(errors[0].get("ename"), errors[0].get("evalue"), errors[0].get("traceback"))}
             late = late_error(cell.outputs) if outcome["status"] == "ok" else None
@@ -221,6 +295,7 @@ def main():
     parser.add_argument("--kernel", default="convlab")
     parser.add_argument("--timeout", type=int, default=600, help="default per-cell timeout in seconds")
     parser.add_argument("--out", default="artifacts/notebooks", help="folder for executed notebooks and report.json")
+    parser.add_argument("--quick", action="store_true", help="run cells with their metadata.convlab.ci overrides")
     args = parser.parse_args()
 
     try:
@@ -234,7 +309,7 @@ def main():
     for path in args.notebooks:
         print(f"nbrun: executing {path}", file=sys.stderr, flush=True)
         try:
-            run = NotebookRun(path, args.kernel, args.timeout)
+            run = NotebookRun(path, args.kernel, args.timeout, quick=args.quick)
         except Exception as problem:  # an unreadable or invalid notebook: report it, go on
             results.append({"notebook": path, "passed": False, "seconds": 0, "cells": [],
                             "failures": [{"index": None, "number": None, "cellCount": 0, "source": None,

@@ -1,6 +1,8 @@
-// `npm run notebooks:exec [-- notebooks/x.ipynb ...] [--timeout S] [--kernel NAME] [--out DIR]`
+// `npm run notebooks:exec [-- notebooks/x.ipynb ...] [--timeout S] [--kernel NAME] [--out DIR] [--quick]`
 // Executes notebooks in the real "convlab" Jupyter kernel through nbclient (execute_notebooks.py,
 // run with Debian's /usr/bin/python3), prints a report naming each failing cell and exits 1 if any failed.
+// `raises` cells must fail with their expected error; `--quick` runs cells with their `ci` overrides (the
+// lessons' reduced CI settings) while the saved notebooks keep the lesson's code.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -32,6 +34,7 @@ interface Options {
   timeoutSeconds: string | null;
   kernel: string;
   outDir: string;
+  quick: boolean;
 }
 
 /** The checkout this script belongs to: the nearest folder above it with tools/nbrun/execute_notebooks.py. */
@@ -46,7 +49,7 @@ function repoRoot(): string {
 }
 
 function parseOptions(args: string[], root: string): Options {
-  const options: Options = { notebooks: [], timeoutSeconds: null, kernel: "convlab", outDir: join(root, "artifacts", "notebooks") };
+  const options: Options = { notebooks: [], timeoutSeconds: null, kernel: "convlab", outDir: join(root, "artifacts", "notebooks"), quick: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -57,6 +60,7 @@ function parseOptions(args: string[], root: string): Options {
     if (arg === "--timeout") options.timeoutSeconds = value();
     else if (arg === "--kernel") options.kernel = value();
     else if (arg === "--out") options.outDir = resolve(value());
+    else if (arg === "--quick") options.quick = true;
     else if (arg.startsWith("--")) throw new Error(`nbrun: unknown option ${arg}`);
     else options.notebooks.push(resolve(arg));
   }
@@ -87,6 +91,7 @@ function main(): number {
   }
   const scriptArgs = [join(root, "tools", "nbrun", "execute_notebooks.py"), "--kernel", options.kernel, "--out", options.outDir];
   if (options.timeoutSeconds !== null) scriptArgs.push("--timeout", options.timeoutSeconds);
+  if (options.quick) scriptArgs.push("--quick");
   const run = spawnSync(PYTHON, [...scriptArgs, ...options.notebooks], { stdio: ["ignore", "inherit", "inherit"] });
   if (run.error) {
     process.stderr.write(`nbrun: cannot start ${PYTHON}: ${run.error.message} (apt-get install python3-nbclient)\n`);
