@@ -152,6 +152,51 @@ describe.skipIf(!nbclientAvailable)("notebooks:exec with nbclient and the convla
     expect(broken.stdout).toContain("0 of 2 notebooks passed");
   });
 
+  it("raises cells: the expected error passes and the run goes on; no error, another name or message fails naming the cell", () => {
+    const raises = (line: number, name: string, pattern: string, flags = "") => ({
+      convlab: { source: `lessons/demo.md:${line}`, raises: { name, pattern, flags } },
+      tags: ["raises-exception"],
+    });
+    const raising = writeNotebook(dir, "raising.ipynb", [
+      { source: 'console.log("before");', metadata: source(3) },
+      { source: 'throw new RangeError("bad size 3");', metadata: raises(7, "RangeError", "BAD SIZE \\d", "i") },
+      { source: "const fine = 1 + 1;", metadata: raises(11, "RangeError", "bad size") },
+      { source: 'throw new TypeError("bad size 3");', metadata: raises(15, "RangeError", "bad size") },
+      { source: 'throw new RangeError("got 4 channels");', metadata: raises(19, "RangeError", "expected 3 channels") },
+      { source: 'console.log("after");', metadata: source(23) },
+    ]);
+    // A passing notebook with a raises cell, and a `ci` value the runner applies only with --quick.
+    const ci = { convlab: { source: "lessons/demo.md:30", ci: { epochs: 2 } } };
+    const quickSource = "const epochs = 10; // the full course\nconsole.log(`epochs=${epochs}`);";
+    const quick = writeNotebook(dir, "quick.ipynb", [
+      { source: quickSource, metadata: ci },
+      { source: 'throw new RangeError("bad size 3");', metadata: raises(34, "RangeError", "bad size") },
+      { source: "epochs * 2" },
+    ]);
+    const out = join(dir, "out-raises");
+    const result = runNbrun([raising, quick, "--quick", "--out", out], jupyterPath);
+    const raisesReport = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(result.status, result.stderr).toBe(1);
+    expect(raisesReport.notebooks.map((notebook: { passed: boolean }) => notebook.passed)).toEqual([false, true]);
+    const [raisingReport, quickReport] = raisesReport.notebooks;
+    expect(raisingReport.cells.map((cell: { status: string }) => cell.status)).toEqual(["ok", "ok", "error", "error", "error", "ok"]);
+    expect(raisingReport.cells[1].raised).toBe("RangeError: bad size 3");
+    expect(result.stdout).toContain("cell 3 of 6 (index 2) [lessons/demo.md:11]: error: expected RangeError with a message matching /bad size/, but the cell ran without an error");
+    expect(result.stdout).toContain("cell 4 of 6 (index 3) [lessons/demo.md:15]: error: expected RangeError with a message matching /bad size/, but the cell failed with TypeError: bad size 3");
+    expect(result.stdout).toContain("cell 5 of 6 (index 4) [lessons/demo.md:19]: error: expected RangeError with a message matching /expected 3 channels/, but the message does not match: RangeError: got 4 channels");
+    // The learner's view: the error as Jupyter shows any error, and the cells after it ran.
+    const executed = JSON.parse(readFileSync(join(out, "raising.ipynb"), "utf8")).cells;
+    expect(executed[1].outputs[0]).toMatchObject({ output_type: "error", ename: "RangeError", evalue: "bad size 3" });
+    expect(executed[1].outputs[0].traceback[0]).toBe("RangeError: bad size 3");
+    expect(executed[5].outputs[0].text).toEqual(["after\n"]);
+    // --quick ran the reduced value; the saved notebook keeps the lesson's code.
+    expect(quickReport.cells.map((cell: { status: string }) => cell.status)).toEqual(["ok", "ok", "ok"]);
+    const quickCells = JSON.parse(readFileSync(join(out, "quick.ipynb"), "utf8")).cells;
+    expect(quickCells[0].outputs[0].text).toEqual(["epochs=2\n"]);
+    expect(quickCells[0].source.join("")).toBe(quickSource);
+    expect(quickCells[2].outputs[0].data).toEqual({ "text/plain": ["4"] });
+  }, 240_000);
+
   it("a missing kernel spec stops with advice instead of a traceback", () => {
     const missing = runNbrun([passing, "--kernel", "no-such-kernel", "--out", join(dir, "out-missing")], jupyterPath);
     expect(missing.status).toBe(1);
