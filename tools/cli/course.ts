@@ -3,7 +3,22 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { packageRoot } from "../lessons/files.js";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The convlab package this command belongs to (this repository, or node_modules/convlab in a course).
+ * tools/lessons/files.ts has the same function, but importing it loads markdown-it, which may be missing.
+ */
+export function convlabRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(folder, "package.json");
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "convlab") return folder;
+    const parent = dirname(folder);
+    if (parent === folder) throw new Error(`no convlab package.json above ${fileURLToPath(import.meta.url)}`);
+    folder = parent;
+  }
+}
 
 /** Raised for a usage problem the user fixes (no lessons/ folder, a missing package): printed without a stack. */
 export class CliError extends Error {
@@ -48,7 +63,7 @@ function resolvable(name: string): boolean {
 export function requirePeers(command: string, peers: Peer[]): void {
   const missing = peers.filter((name) => !resolvable(name));
   if (missing.length === 0) return;
-  const manifest = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { peerDependencies: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(convlabRoot(), "package.json"), "utf8")) as { peerDependencies: Record<string, string> };
   // zeromq arrives with tslab; name it on its own only when tslab is there but zeromq is not (strict installers).
   const toInstall = missing.filter((name) => name !== "zeromq" || !missing.includes("tslab"));
   const specs = toInstall.map((name) => `${name}@"${manifest.peerDependencies[name]}"`);

@@ -7,8 +7,8 @@
 // checked before anything loads them.
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { CliError, findCourseRoot, type Peer, requirePeers } from "./course.js";
-import { packageRoot } from "../lessons/files.js";
+// Nothing imported here may load a tooling package: they are checked first (requirePeers).
+import { CliError, convlabRoot, findCourseRoot, type Peer, requirePeers } from "./course.js";
 
 const USAGE = `usage: convlab <command> [options]   (run inside a course repository: a folder with lessons/)
 
@@ -55,7 +55,7 @@ function commandOf(argv: string[]): { name: string; rest: string[] } | null {
 
 /** Runs a tools entry module in this process as if it had been started with `node script ...args`. */
 async function runScript(script: string, args: string[]): Promise<void> {
-  const path = join(packageRoot(), "dist", "tools", script);
+  const path = join(convlabRoot(), "dist", "tools", script);
   process.argv = [process.argv[0], path, ...args];
   // The module runs on import and sets process.exitCode itself (an async one does so when it finishes).
   await import(pathToFileURL(path).href);
@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (argv[0] === "--version") {
     const { readFileSync } = await import("node:fs");
-    console.log((JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version);
+    console.log((JSON.parse(readFileSync(join(convlabRoot(), "package.json"), "utf8")) as { version: string }).version);
     return;
   }
   const command = commandOf(argv);

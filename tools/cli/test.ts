@@ -50,7 +50,7 @@ async function runLessons(root: string, lessons: Lesson[], quick: boolean, tally
       tally.failed++;
       const first = failures[0];
       const cell = run.lesson.cells[first.index] as CodeCell;
-      console.log(`  FAIL  ${run.lesson.file}:${cell.line}`);
+      console.log(`  FAIL  ${run.lesson.file}`);
       console.log(formatCellFailure(run.lesson, cell, first).replace(/^/gm, "        "));
     }),
   );
