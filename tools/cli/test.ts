@@ -19,16 +19,34 @@ import { formatCellFailure } from "../lessons/report.js";
 import { runLesson, WorkerPool } from "../lessons/runner.js";
 import { packageRoot } from "../lessons/files.js";
 
-/** The interpreter tools/nbrun runs execute_notebooks.py with. */
-const NBRUN_PYTHON = "/usr/bin/python3";
-
 interface Tally {
   passed: number;
   failed: number;
 }
 
-function jupyterAvailable(): boolean {
-  return existsSync(NBRUN_PYTHON) && spawnSync(NBRUN_PYTHON, ["-c", "import nbclient, nbformat, jupyter_client"]).status === 0;
+/** How the kernel tier reaches Jupyter; `register`: the kernel must be put in a Jupyter path of ours first. */
+type JupyterChoice = { env: NodeJS.ProcessEnv; register: boolean } | { missing: string };
+
+/**
+ * The Jupyter that tools/nbrun will use: $CONVLAB_JUPYTER; else, in a convlab checkout, its own .venv (nbrun
+ * makes it from requirements.txt and registers the kernel there); else, in a course, a `jupyter` on PATH whose
+ * Python has nbclient.
+ */
+function findJupyter(): JupyterChoice {
+  if (process.env.CONVLAB_JUPYTER) return { env: process.env, register: true };
+  if (existsSync(join(packageRoot(), "tools", "python", "venv.sh"))) return { env: process.env, register: false };
+  for (const folder of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    const jupyter = join(folder, "jupyter");
+    if (!existsSync(jupyter)) continue;
+    const python = ["python3", "python"].map((name) => join(folder, name)).find((path) => existsSync(path));
+    if (python && spawnSync(python, ["-c", "import nbclient, nbformat, jupyter_client"]).status === 0) {
+      return { env: { ...process.env, CONVLAB_JUPYTER: jupyter }, register: true };
+    }
+  }
+  return {
+    missing: "no `jupyter` on PATH whose Python imports nbclient (pip install nbclient nbformat jupyter_client, " +
+      "or apt-get install python3-nbclient jupyter-core), and CONVLAB_JUPYTER is not set",
+  };
 }
 
 async function runLessons(root: string, lessons: Lesson[], quick: boolean, tally: Tally): Promise<void> {
@@ -61,22 +79,26 @@ interface NotebookReport {
   passed: boolean;
 }
 
-/** Every lesson's notebook (ci overrides applied) in the real kernel, registered in a temporary Jupyter path. */
-function runNotebooks(root: string, lessons: Lesson[], quick: boolean, tally: Tally): void {
+/** Every lesson's notebook (ci overrides applied) in the real kernel, through tools/nbrun and nbclient. */
+function runNotebooks(root: string, lessons: Lesson[], quick: boolean, jupyter: { env: NodeJS.ProcessEnv; register: boolean }, tally: Tally): void {
   const work = join(root, "out", "convlab-test");
   const notebooksFolder = join(work, "notebooks");
   const executed = join(work, "executed");
   rmSync(work, { recursive: true, force: true });
   const notebooks = quick ? writeQuickNotebooks(notebooksFolder, lessons) : lessons.map((lesson) => join(root, "notebooks", `${lesson.slug}.ipynb`));
-  const prefix = mkdtempSync(join(tmpdir(), "convlab-kernelspec-"));
+  const tools = join(packageRoot(), "dist", "tools");
+  const env = { ...jupyter.env };
+  // A Jupyter of the user's: the kernel goes in a throwaway folder that only this run's JUPYTER_PATH names.
+  const prefix = jupyter.register ? mkdtempSync(join(tmpdir(), "convlab-kernelspec-")) : null;
   try {
-    const tools = join(packageRoot(), "dist", "tools");
-    const install = spawnSync(process.execPath, [join(tools, "kernel", "install.js"), "--prefix", prefix], { encoding: "utf8" });
-    if (install.status !== 0) throw new Error(`registering the convlab kernel failed:\n${install.stderr}`);
-    const jupyterPath = [join(prefix, "share", "jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
+    if (prefix) {
+      const install = spawnSync(process.execPath, [join(tools, "kernel", "install.js"), "--prefix", prefix], { encoding: "utf8" });
+      if (install.status !== 0) throw new Error(`registering the convlab kernel failed:\n${install.stderr}`);
+      env.JUPYTER_PATH = [join(prefix, "share", "jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
+    }
     console.log(`notebooks: executing ${notebooks.length} notebook(s) in the real kernel (nbclient)`);
     spawnSync(process.execPath, [join(tools, "nbrun", "main.js"), "--out", executed, ...notebooks], {
-      env: { ...process.env, JUPYTER_PATH: jupyterPath },
+      env,
       stdio: ["ignore", "inherit", "inherit"],
     });
     const reportPath = join(executed, "report.json");
@@ -86,7 +108,7 @@ function runNotebooks(root: string, lessons: Lesson[], quick: boolean, tally: Ta
     // A notebook without a report (nbrun stopped early) is a failure too.
     tally.failed += notebooks.length - passed;
   } finally {
-    rmSync(prefix, { recursive: true, force: true });
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
   }
 }
 
@@ -122,13 +144,11 @@ export async function testCourse(root: string, argv: string[]): Promise<number> 
   const quick = !values.full;
   await runLessons(root, lessons, quick, tally);
 
-  if (values["no-kernel"]) console.log("notebooks: the real-kernel tier was not asked for (--no-kernel)");
-  else if (!jupyterAvailable()) {
-    console.log(`notebooks: SKIPPED the real-kernel tier: ${NBRUN_PYTHON} cannot import nbclient ` +
-      "(Debian/Ubuntu: apt-get install python3-nbclient python3-nbformat python3-jupyter-client)");
-  } else if (!quick && !committed) {
-    console.log("notebooks: SKIPPED the real-kernel tier: --full runs the committed notebooks and notebooks/ has none");
-  } else runNotebooks(root, lessons, quick, tally);
+  const jupyter = values["no-kernel"] ? null : findJupyter();
+  if (!jupyter) console.log("notebooks: the real-kernel tier was not asked for (--no-kernel)");
+  else if ("missing" in jupyter) console.log(`notebooks: SKIPPED the real-kernel tier: ${jupyter.missing}`);
+  else if (!quick && !committed) console.log("notebooks: SKIPPED the real-kernel tier: --full runs the committed notebooks and notebooks/ has none");
+  else runNotebooks(root, lessons, quick, jupyter, tally);
 
   console.log(`\n${tally.passed} passed, ${tally.failed} failed`);
   return tally.failed > 0 || tally.passed === 0 ? 1 : 0;
