@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { basename, delimiter, join } from "node:path";
 import { parseArgs } from "node:util";
 import { findStaleNotebooks, writeQuickNotebooks } from "../lessons/generate.js";
 import { lintLessons } from "../lessons/lint.js";
@@ -118,13 +118,15 @@ export async function testCourse(root: string, argv: string[]): Promise<number> 
     options: { only: { type: "string" }, full: { type: "boolean" }, "no-kernel": { type: "boolean" } },
   });
   const tally: Tally = { passed: 0, failed: 0 };
-  const { lessons: parsed, problems } = lintLessons(root);
+  const prefixes = values.only?.split(",");
+  const chosen = (file: string) => !prefixes || prefixes.some((prefix) => basename(file).startsWith(prefix));
+  const { lessons: parsed, problems: allProblems } = lintLessons(root);
+  // A lesson that does not parse cannot run: it fails, once, and each problem line names it.
+  const problems = allProblems.filter((problem) => chosen(problem.split(":")[0]));
   for (const problem of problems) console.log(`  FAIL  ${problem}`);
-  // A lesson that does not parse cannot run; each problem line names it.
   const brokenFiles = new Set(problems.map((problem) => problem.split(":")[0]));
   tally.failed += brokenFiles.size;
-  const prefixes = values.only?.split(",");
-  const lessons = prefixes ? parsed.filter((lesson) => prefixes.some((prefix) => lesson.slug.startsWith(prefix))) : parsed;
+  const lessons = parsed.filter((lesson) => chosen(lesson.file));
   if (lessons.length === 0 && brokenFiles.size === 0) {
     console.log(`no lessons${prefixes ? ` matching --only ${values.only}` : ""} in ${join(root, "lessons")}`);
     console.log("0 passed, 0 failed");
