@@ -5,15 +5,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jupyterEnv } from "./helpers/jupyter.js";
 import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "./kernel/kernel-client.js";
 
 const NBRUN = join(REPO_ROOT, "dist/tools/nbrun/main.js");
 
-const nbclientAvailable =
-  spawnSync("/usr/bin/python3", ["-c", "import nbclient, nbformat, jupyter_client"]).status === 0;
-if (!nbclientAvailable) {
-  console.warn("\n*** SKIPPING nbrun tests: /usr/bin/python3 cannot import nbclient (apt-get install python3-nbclient)\n");
-}
+// The venv with nbclient (installed now if needed; fails loudly, never skips, when it cannot be made).
+jupyterEnv();
 
 interface CellSpec {
   source: string;
@@ -50,7 +48,7 @@ function runNbrun(args: string[], jupyterPath: string) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (Date.now() - started) / 1000 };
 }
 
-describe.skipIf(!nbclientAvailable)("notebooks:exec with nbclient and the convlab kernel", () => {
+describe("notebooks:exec with nbclient and the convlab kernel", () => {
   const dir = mkdtempSync(join(tmpdir(), "convlab-nbrun-"));
   const outDir = join(dir, "out");
   let jupyterPath = "";

@@ -1,20 +1,22 @@
+<<<<<<< HEAD
 // Tier 2 of the lesson tests: every committed notebook, executed over the Jupyter protocol by Debian's nbclient in
 // the real "TypeScript (convlab)" kernel (npm run notebooks:exec -- --quick: the runner applies the lessons' CI
 // settings, the notebooks hold the lessons' code). Raises cells must show their expected error and the run goes on.
+=======
+// Tier 2 of the lesson tests: every generated notebook, with the lessons' CI settings applied, executed over the
+// Jupyter protocol by nbclient (the project's .venv) in the real "TypeScript (convlab)" kernel (npm run notebooks:exec).
+>>>>>>> pkg
 // A failing cell fails the test with notebook, cell, lesson line and message; executed copies are kept in
 // artifacts/notebooks/ with per-cell timings.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jupyterEnv } from "./helpers/jupyter.js";
 import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "./kernel/kernel-client.js";
 
-const PYTHON = "/usr/bin/python3";
-const jupyterPresent = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import nbclient, nbformat, jupyter_client"]).status === 0;
-if (!jupyterPresent) {
-  console.warn("\n*** SKIPPING the real-kernel notebook tier: /usr/bin/python3 cannot import nbclient " +
-    "(apt-get install python3-nbclient python3-nbformat) — CI installs it, so CI always runs this tier ***\n");
-}
+// The venv with nbclient (installed now if needed; fails loudly, never skips, when it cannot be made).
+jupyterEnv();
 
 const ARTIFACTS = join(REPO_ROOT, "artifacts", "notebooks");
 const notebooks = readdirSync(join(REPO_ROOT, "notebooks")).filter((name) => name.endsWith(".ipynb")).sort();
@@ -27,7 +29,7 @@ interface NotebookReport {
   failures: { number: number | null; source: string | null; status: string; message?: string }[];
 }
 
-describe.skipIf(!jupyterPresent)("every notebook in the real kernel (nbclient)", () => {
+describe("every notebook in the real kernel (nbclient)", () => {
   let prefix = "";
   let output = "";
   let reports = new Map<string, NotebookReport>();

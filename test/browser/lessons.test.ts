@@ -11,11 +11,10 @@ import { lintLessons } from "../../tools/lessons/lint.js";
 import { executedNotebook, serializeNotebook } from "../../tools/lessons/notebook.js";
 import { runLesson, WorkerPool, type CellResult } from "../../tools/lessons/runner.js";
 import { renderLessonPage } from "../../tools/lessons/site.js";
+import { venvPython } from "../helpers/jupyter.js";
 import { BROWSER_WORK, inkedPixels, launchChromium, NO_CHROMIUM, REPO_ROOT, SCREENSHOTS, watchedPage } from "./chromium.js";
 
-const PYTHON = "/usr/bin/python3";
-const HAS_NBCONVERT = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import nbconvert"]).status === 0;
-if (!HAS_NBCONVERT) console.warn("\n*** lesson nbconvert pages SKIPPED: apt-get install jupyter-nbconvert ***\n");
+const PYTHON = venvPython();
 
 const { lessons } = lintLessons(REPO_ROOT);
 const withFigures = lessons.filter((lesson) => lesson.cells.some((cell) => cell.kind === "code" && /\b(show|liveFigure)\(/.test(cell.code)));
@@ -53,7 +52,6 @@ describe.skipIf(NO_CHROMIUM || withFigures.length === 0)("lessons with figures i
       await site.page.screenshot({ path: join(SCREENSHOTS, `viz-lesson-${lesson.slug}-site.png`), fullPage: true });
 
       // The executed notebook, rendered by nbconvert.
-      if (!HAS_NBCONVERT) return;
       const notebookPath = join(dir, `${lesson.slug}.ipynb`);
       writeFileSync(notebookPath, serializeNotebook(executedNotebook(lesson, results)));
       const converted = spawnSync(PYTHON, ["-m", "nbconvert", "--to", "html", "--output", `${lesson.slug}.nbconvert`, notebookPath],

@@ -9,18 +9,17 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lessonToNotebook, serializeNotebook } from "../../tools/lessons/notebook.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
+import { venvPython } from "../helpers/jupyter.js";
 import { installKernelSpec, jupyterPathOf } from "../kernel/kernel-client.js";
 import { BROWSER_WORK, launchChromium, NO_CHROMIUM, SCREENSHOTS, watchedPage } from "./chromium.js";
 
-const PYTHON = "/usr/bin/python3";
-const HAS_NBCONVERT = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import nbconvert, nbclient"]).status === 0;
-if (!HAS_NBCONVERT) console.warn("\n*** nbconvert notebook test SKIPPED: apt-get install jupyter-nbconvert python3-nbclient ***\n");
+const PYTHON = venvPython();
 const FIXTURE = join(import.meta.dirname, "fixtures", "viz-demo.md");
 
 interface Output { output_type: string; data?: Record<string, string | string[]>; metadata?: Record<string, unknown> }
 const text = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join("") : value ?? "");
 
-describe.skipIf(NO_CHROMIUM || !HAS_NBCONVERT)("notebook executed and rendered by nbconvert", () => {
+describe.skipIf(NO_CHROMIUM)("notebook executed and rendered by nbconvert", () => {
   let browser: Browser;
   beforeAll(async () => { browser = await launchChromium(); });
   afterAll(async () => { await browser?.close(); });

@@ -1,27 +1,16 @@
-// Runs Jupyter's own kernel conformance suite (Debian's python3-jupyter-kernel-test) against the
+// Runs Jupyter's own kernel conformance suite (jupyter_kernel_test, pinned in requirements.txt) against the
 // convlab kernel installed into a temporary prefix, and requires every test to pass.
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { venvPython } from "../helpers/jupyter.js";
 import { installKernelSpec, jupyterPathOf } from "./kernel-client.js";
 
-const PYTHON = "/usr/bin/python3";
-
-function kernelTestAvailable(): boolean {
-  const probe = spawnSync(PYTHON, ["-c", "import jupyter_kernel_test, jupyter_client"], { encoding: "utf8" });
-  return probe.status === 0;
-}
-
-const available = kernelTestAvailable();
-if (!available) {
-  console.warn(
-    "\n*** SKIPPING the Jupyter kernel conformance suite: /usr/bin/python3 cannot import jupyter_kernel_test.\n" +
-      "*** Install it with: apt-get install python3-jupyter-kernel-test python3-jupyter-client\n",
-  );
-}
+// jupyter_kernel_test from requirements.txt, in the project's .venv (installed if needed; never skipped).
+const PYTHON = venvPython();
 
 describe("jupyter_kernel_test suite against the convlab kernel", () => {
-  it.skipIf(!available)("passes every conformance test (none skipped)", () => {
+  it("passes every conformance test (none skipped)", () => {
     const prefix = installKernelSpec();
     const run = spawnSync(PYTHON, ["-m", "unittest", "-v", "test_convlab_kernel"], {
       cwd: import.meta.dirname,

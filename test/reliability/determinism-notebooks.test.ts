@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jupyterEnv } from "../helpers/jupyter.js";
 import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "../kernel/kernel-client.js";
 import { firstDifference, normaliseOutputs } from "./normalise-outputs.js";
 
@@ -14,11 +15,8 @@ const RUNS = [1, 2].map((run) => join(REPO_ROOT, "artifacts", "reliability", `de
 // Measured on this loaded machine: lesson 03 takes 14 s and lesson 09 37 s; both runs go side by side.
 const RUN_LIMIT_MS = 170_000;
 
-const nbclientAvailable =
-  spawnSync("/usr/bin/python3", ["-c", "import nbclient, nbformat, jupyter_client"]).status === 0;
-if (!nbclientAvailable) {
-  console.warn("\n*** SKIPPING notebook determinism tests: /usr/bin/python3 cannot import nbclient (apt-get install python3-nbclient)\n");
-}
+// The venv with nbclient (installed now if needed; fails loudly, never skips, when it cannot be made).
+jupyterEnv();
 
 type Cells = { cell_type: string; outputs?: never[] }[];
 
@@ -39,7 +37,7 @@ const codeOutputs = (dir: string, lesson: string) =>
   (JSON.parse(readFileSync(join(dir, `${lesson}.ipynb`), "utf8")).cells as Cells)
     .filter((cell) => cell.cell_type === "code").map((cell) => cell.outputs ?? []);
 
-describe.skipIf(!nbclientAvailable)("seeded notebooks executed twice in the real kernel", () => {
+describe("seeded notebooks executed twice in the real kernel", () => {
   let prefix = "";
   let runs: { status: number | null; output: string }[];
 

@@ -1,9 +1,10 @@
 // Registers the "TypeScript (convlab)" kernel spec with Jupyter.
 //   npm run kernel:install                      -> the current user's kernels folder
-//   npm run kernel:install -- --prefix DIR      -> DIR/share/jupyter/kernels/convlab (use JUPYTER_PATH=DIR/share/jupyter)
+//   npm run kernel:install -- --prefix DIR      -> DIR/share/jupyter/kernels/convlab (like --sys-prefix when DIR is a
+//                                                  venv, e.g. .venv; other Jupyters: JUPYTER_PATH=DIR/share/jupyter)
 // The spec starts this checkout's built kernel with this Node.js, both by absolute path, so it
 // works without a global tslab and whichever python3 Jupyter itself runs on.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,9 +56,14 @@ function main(): void {
   const kernelsDir = prefix ? join(prefix, "share", "jupyter", "kernels") : join(userDataDir(), "kernels");
   const specDir = join(kernelsDir, KERNEL_NAME);
   mkdirSync(specDir, { recursive: true });
-  writeFileSync(join(specDir, "kernel.json"), JSON.stringify(kernelSpec(kernelMainPath), null, 2) + "\n");
+  // Written beside and renamed into place: tests register the kernel from parallel workers, and a Jupyter
+  // reading the spec meanwhile must never see half a file.
+  const temporary = join(specDir, `.kernel.json.${process.pid}`);
+  writeFileSync(temporary, JSON.stringify(kernelSpec(kernelMainPath), null, 2) + "\n");
+  renameSync(temporary, join(specDir, "kernel.json"));
+  if (process.argv.includes("--quiet")) return;
   process.stdout.write(`installed kernel spec "${KERNEL_NAME}" in ${specDir}\n`);
-  if (prefix) process.stdout.write(`use it with JUPYTER_PATH=${join(prefix, "share", "jupyter")}\n`);
+  if (prefix) process.stdout.write(`Jupyter installed in ${prefix} finds it; other Jupyters with JUPYTER_PATH=${join(prefix, "share", "jupyter")}\n`);
 }
 
 main();

@@ -2,12 +2,22 @@
 // (npm scripts, vitest, the site builder) agrees whichever directory it is started from.
 
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Lesson, parseLesson } from "./parse.js";
 
-/** The repository root: the nearest folder above this file whose package.json is named "convlab". */
+/**
+ * The course whose lessons/ and notebooks/ the tools work on: `$CONVLAB_COURSE_ROOT` when set (the `convlab`
+ * command sets it to the course repository it runs in, which may depend on convlab from node_modules), else
+ * this repository.
+ */
 export function repoRoot(): string {
+  const course = process.env.CONVLAB_COURSE_ROOT;
+  return course ? resolve(course) : packageRoot();
+}
+
+/** The convlab package holding this file: the nearest folder above it whose package.json is named "convlab". */
+export function packageRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(folder, "package.json");

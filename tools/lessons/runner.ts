@@ -5,7 +5,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { workerPath } from "./files.js";
+import { packageRoot, workerPath } from "./files.js";
 import type { NotebookOutput } from "./notebook.js";
 import { OutputCollector } from "./outputs.js";
 import type { CodeCell, Lesson } from "./parse.js";
@@ -119,7 +119,8 @@ function runInWorker(
   options: RunOptions,
   settle: (result: CellResult) => void,
 ): Promise<void> {
-  const worker = workerPath(options.root);
+  // The worker is convlab's own file; the lesson's course (options.root) may be another repository.
+  const worker = workerPath(packageRoot());
   if (!existsSync(worker)) {
     throw new Error(`${worker} is missing: run \`npm run build\` first (lessons run in the built worker)`);
   }

@@ -1,14 +1,14 @@
 // `npm run notebooks:exec [-- notebooks/x.ipynb ...] [--timeout S] [--kernel NAME] [--out DIR] [--quick]`
 // Executes notebooks in the real "convlab" Jupyter kernel through nbclient (execute_notebooks.py,
-// run with Debian's /usr/bin/python3), prints a report naming each failing cell and exits 1 if any failed.
+// run with the project's .venv python, installed by tools/python/venv.sh on first use, with this checkout's kernel
+// registered in the venv), prints a report naming each failing cell and exits 1 if any failed.
 // `raises` cells must fail with their expected error; `--quick` runs cells with their `ci` overrides (the
 // lessons' reduced CI settings) while the saved notebooks keep the lesson's code.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-
-const PYTHON = "/usr/bin/python3";
+import { pythonEnv, registerKernel } from "../python/venv.js";
 
 interface CellReport {
   index: number | null;
@@ -92,9 +92,11 @@ function main(): number {
   const scriptArgs = [join(root, "tools", "nbrun", "execute_notebooks.py"), "--kernel", options.kernel, "--out", options.outDir];
   if (options.timeoutSeconds !== null) scriptArgs.push("--timeout", options.timeoutSeconds);
   if (options.quick) scriptArgs.push("--quick");
-  const run = spawnSync(PYTHON, [...scriptArgs, ...options.notebooks], { stdio: ["ignore", "inherit", "inherit"] });
+  const python = pythonEnv(root);
+  if (!process.env.CONVLAB_JUPYTER) registerKernel(root, python.prefix);
+  const run = spawnSync(python.python, [...scriptArgs, ...options.notebooks], { stdio: ["ignore", "inherit", "inherit"], env: python.env });
   if (run.error) {
-    process.stderr.write(`nbrun: cannot start ${PYTHON}: ${run.error.message} (apt-get install python3-nbclient)\n`);
+    process.stderr.write(`nbrun: cannot start ${python.python}: ${run.error.message} (tools/python/venv.sh installs it)\n`);
     return 1;
   }
   const reportPath = join(options.outDir, "report.json");
