@@ -1,10 +1,13 @@
 // `npm run lessons:lint`  -> node dist/tools/lessons/cli.js lint
 // `npm run notebooks`     -> node dist/tools/lessons/cli.js notebooks         (regenerates notebooks/)
 //                            node dist/tools/lessons/cli.js notebooks --check (fails when notebooks/ is stale)
-// (Reduced CI settings are applied by the runners, `npm run notebooks:exec -- --quick`, never by a notebook.)
+//                            node dist/tools/lessons/cli.js notebooks --quick DIR (CI copies with the `ci` values
+//                            substituted, for runners that run a notebook's code as it is, e.g. pytest --nbmake;
+//                            notebooks/ never carries them: our runners apply the values, `notebooks:exec -- --quick`)
 
+import { resolve } from "node:path";
 import { repoRoot } from "./files.js";
-import { findStaleNotebooks, writeNotebooks } from "./generate.js";
+import { findStaleNotebooks, writeNotebooks, writeQuickNotebooks } from "./generate.js";
 import { lintLessons } from "./lint.js";
 
 function main(argv: string[]): number {
@@ -31,11 +34,21 @@ function main(argv: string[]): number {
     console.log(`${lessons.length} notebook(s) up to date.`);
     return 0;
   }
+  const quickAt = flags.indexOf("--quick");
+  if (command === "notebooks" && quickAt >= 0) {
+    const folder = flags[quickAt + 1];
+    if (!folder) {
+      console.error("usage: cli.js notebooks --quick DIR");
+      return 2;
+    }
+    for (const path of writeQuickNotebooks(resolve(folder), lessons)) console.log(`wrote ${path}`);
+    return 0;
+  }
   if (command === "notebooks") {
     for (const path of writeNotebooks(root, lessons)) console.log(`wrote ${path}`);
     return 0;
   }
-  console.error("usage: cli.js lint | notebooks [--check]");
+  console.error("usage: cli.js lint | notebooks [--check | --quick DIR]");
   return 2;
 }
 

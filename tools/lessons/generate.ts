@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { notebookPath } from "./files.js";
 import { lessonToNotebook, serializeNotebook } from "./notebook.js";
 import type { Lesson } from "./parse.js";
+import { applyCiOverrides } from "./transform.js";
 
 export interface StaleNotebooks {
   /** notebooks/*.ipynb that differ from what their lesson generates, or are missing. */
@@ -40,5 +41,25 @@ export function writeNotebooks(root: string, lessons: Lesson[]): string[] {
   return lessons.map((lesson) => {
     writeFileSync(notebookPath(root, lesson), serializeNotebook(lessonToNotebook(lesson)));
     return `notebooks/${lesson.slug}.ipynb`;
+  });
+}
+
+/**
+ * Writes CI copies of the notebooks to `folder`: code cells with `ci` values (metadata.convlab.ci) have them
+ * substituted, for runners that execute a notebook's code as it is (`pytest --nbmake`). notebooks/ never carries
+ * them; our own runners apply the values themselves (`notebooks:exec -- --quick`). The folder must be inside the
+ * course so that cells resolve `convlab` from its node_modules.
+ */
+export function writeQuickNotebooks(folder: string, lessons: Lesson[]): string[] {
+  mkdirSync(folder, { recursive: true });
+  return lessons.map((lesson) => {
+    const notebook = lessonToNotebook(lesson);
+    for (const cell of notebook.cells) {
+      const ci = (cell.metadata as { convlab?: { ci?: Record<string, unknown> } }).convlab?.ci;
+      if (cell.cell_type === "code" && ci) cell.source = applyCiOverrides(cell.source.join(""), ci).split(/(?<=\n)/);
+    }
+    const path = join(folder, `${lesson.slug}.ipynb`);
+    writeFileSync(path, serializeNotebook(notebook));
+    return path;
   });
 }
