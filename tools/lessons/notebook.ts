@@ -2,7 +2,8 @@
 // index, keys sorted, one-space indent like Jupyter's own writer), so `notebooks/` diffs only when lessons change.
 
 import { createRequire } from "node:module";
-import type { CodeCell, Lesson, LessonCell } from "./parse.js";
+import { type CodeCell, type Lesson, type LessonCell, LessonLintError } from "./parse.js";
+import { escapeRawHtml } from "./raw-html.js";
 import { runnableSource } from "./transform.js";
 
 /** One Jupyter output, as stored in a notebook. */
@@ -70,11 +71,16 @@ function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknow
 function notebookCell(lesson: Lesson, cell: LessonCell, index: number, quick: boolean): NotebookCell {
   const id = cellId(lesson.slug, index);
   if (cell.kind === "markdown") {
+    // Raw HTML is text on the site; other renderers (nbconvert's HTML export) would run it.
+    const prose = escapeRawHtml(cell.source);
+    if (prose === null) {
+      throw new LessonLintError(lesson.file, [{ line: cell.line, message: "raw HTML in this paragraph could not be escaped for the notebook; write it as text or in `code`" }]);
+    }
     return {
       id,
       cell_type: "markdown",
       metadata: { convlab: { source: `${lesson.file}:${cell.line}` } },
-      source: splitSourceLines(cell.source),
+      source: splitSourceLines(prose),
     };
   }
   return {
