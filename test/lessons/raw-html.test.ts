@@ -1,6 +1,7 @@
 // Raw HTML in lesson prose reaches the notebook's markdown cells escaped (tools/lessons/raw-html.ts): every
 // Markdown renderer shows it as the text the course site shows, and none finds a tag to run.
 import MarkdownIt from "markdown-it";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lessonToNotebook } from "../../tools/lessons/notebook.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
@@ -31,10 +32,33 @@ describe("escapeRawHtml", () => {
     expect(escaped).toContain("&lt;img src=x onerror=alert(1)>");
   });
 
+  it("tags in table cells (whose tokens carry no line map) are found by their row", () => {
+    const source = ["| a | <b>x</b> |", "|---|---|", "| <i onclick=z>y</i> | `<u>` |"].join("\n");
+    expect(escapeRawHtml(source)).toBe(["| a | &lt;b>x&lt;/b> |", "|---|---|", "| &lt;i onclick=z>y&lt;/i> | `<u>` |"].join("\n"));
+  });
+
+  it("autolinks and a lone < are not HTML and stay as written", () => {
+    for (const text of ["See <https://pytorch.org> and <me@example.org>.", "a < b and c > d", "x <3 y"]) expect(escapeRawHtml(text)).toBe(text);
+  });
+
   it("the notebook's markdown cells carry the escaped text, code cells the code as written", () => {
     const lesson = parseLesson("lessons/05-html.md", ["# T <i>x</i>", "", "<div onclick=\"y\">", "", `${fence}ts`, 'const tag = "<b>";', fence].join("\n"));
     const notebook = lessonToNotebook(lesson);
     expect(notebook.cells[0].source.join("")).toBe('# T &lt;i>x&lt;/i>\n\n&lt;div onclick="y">');
     expect(notebook.cells[1].source.join("")).toBe('const tag = "<b>";');
+  });
+});
+
+describe("escapeRawHtml on random prose", () => {
+  it("always ends with no raw HTML left, and changes nothing where there was none", () => {
+    const pieces = ["<b>", "</b>", "<script>x()</script>", "`", "``", "| a |", "|---|", "\n", "\n\n", "> ", "- ", "1. ", "    ",
+      "text", "<!-- c -->", "<div>", "</div>", "<img src=x onerror=y>", "```", "$", "*", "_", "[x](y)", "<a href='javascript:x'>", "<?php ?>", "<![CDATA[x]]>", "<https://a.b>", "&lt;", " "];
+    fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+      const source = parts.join("");
+      const escaped = escapeRawHtml(source);
+      expect(escaped, JSON.stringify(source)).not.toBeNull();
+      expect(rawHtml(escaped!), JSON.stringify(source)).toEqual([]);
+      if (rawHtml(source).length === 0) expect(escaped).toBe(source);
+    }), { numRuns: Number(process.env.CONVLAB_FUZZ_RUNS ?? 300) });
   });
 });

@@ -12,7 +12,7 @@ const detector = new MarkdownIt({ html: true });
 /** [start, end) character ranges of `code spans` in a text, where `<` is literal and must stay so. */
 function codeSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  for (const match of text.matchAll(/(`+)[\s\S]*?[^`]\1(?!`)/g)) spans.push([match.index!, match.index! + match[0].length]);
+  for (const match of text.matchAll(/(?<!`)(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g)) spans.push([match.index!, match.index! + match[0].length]);
   return spans;
 }
 
@@ -31,9 +31,13 @@ function escapeOnce(source: string): string {
   const starts = lineStarts(source);
   const edits: Array<{ from: number; to: number; text: string }> = [];
   const walk = (tokens: Token[]) => {
+    // Table cells' inline tokens carry no line map: they take their row's.
+    let enclosing: [number, number] | null = null;
     for (const token of tokens) {
-      if (!token.map) continue;
-      const from = starts[token.map[0]], to = Math.min(source.length, starts[token.map[1]] - 1);
+      if (token.map) enclosing = token.map;
+      const map = token.map ?? enclosing;
+      if (!map) continue;
+      const from = starts[map[0]], to = Math.min(source.length, starts[map[1]] - 1);
       if (token.type === "html_block") {
         edits.push({ from, to, text: escapeTags(source.slice(from, to)) });
       } else if (token.type === "inline" && token.children?.some((child) => child.type === "html_inline")) {

@@ -136,7 +136,21 @@
     box.addEventListener("focus", function () { if (box.value) show(box.value); });
   }
 
+  // Printed pages show every solution: the stylesheet opens them where ::details-content is known, this
+  // opens them everywhere else (and closes again the ones the reader had closed).
+  function openSolutionsForPrint() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll("details.solution:not([open])").forEach(function (details) { details.open = true; opened.push(details); });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (details) { details.open = false; });
+      opened = [];
+    });
+  }
+
   copyButtons();
+  openSolutionsForPrint();
   foldMenuOnPhones();
   focusableScrollers();
   window.addEventListener("resize", focusableScrollers);
