@@ -7,7 +7,9 @@
 // no serious or critical axe-core violations in light and dark at desktop and phone widths. Screenshots go to
 // artifacts/screenshots/site-*.png.
 import { createRequire } from "node:module";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -114,7 +116,15 @@ describe.skipIf(NO_CHROMIUM)("course site opened from disk", () => {
       expect(errors, name).toEqual([]);
       expect(external, name).toEqual([]);
       // KaTeX's fonts loaded from assets/ (a missing font file would leave the fallback in use).
-      if (found.katex > 0) expect(await page.evaluate(() => document.fonts.check("16px KaTeX_Main")), name).toBe(true);
+      if (found.katex > 0) {
+        const fonts = await page.evaluate(async () => {
+          await document.fonts.ready;
+          const faces = [...(document.fonts as unknown as Iterable<FontFace>)].filter((face) => face.family.replace(/"/g, "").startsWith("KaTeX_"));
+          return { loaded: faces.filter((face) => face.status === "loaded").map((face) => face.family.replace(/"/g, "")), failed: faces.filter((face) => face.status === "error").length };
+        });
+        expect(fonts.loaded, name).toContain("KaTeX_Main");
+        expect(fonts.failed, name).toBe(0);
+      }
       await page.context().close();
     }
   });
@@ -173,6 +183,34 @@ describe.skipIf(NO_CHROMIUM)("course site opened from disk", () => {
     await expect.poll(() => page.locator("#search-results").innerText()).toContain("No lesson mentions");
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it("the same search works when the site is served over HTTP (127.0.0.1)", async () => {
+    const types: Record<string, string> = { html: "text/html", js: "text/javascript", css: "text/css", woff2: "font/woff2" };
+    const server = createServer((request, response) => {
+      const path = decodeURIComponent(new URL(request.url!, "http://127.0.0.1").pathname).replace(/^\/+/, "") || "index.html";
+      if (path.split("/").includes("..")) { response.writeHead(403).end(); return; }
+      try {
+        const body = readFileSync(join(SITE, path));
+        response.writeHead(200, { "content-type": types[path.split(".").pop()!] ?? "application/octet-stream" }).end(body);
+      } catch {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { page, errors, external } = await watchedPage(browser);
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/${RUN}.html`);
+      await page.locator("#search-box").fill("stride");
+      await page.locator("#search-results li.result").first().waitFor();
+      expect(await page.locator("#search-results li.result").first().getAttribute("data-page")).toBe(`${RUN}.html`);
+      expect(await page.locator(".katex").count()).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+      expect(external).toEqual([]);
+      await page.context().close();
+    } finally {
+      server.close();
+    }
   });
 
   it("solutions are folded together with their outputs; each code cell has a copy button", async () => {
