@@ -1,7 +1,11 @@
 // The course site escapes what lessons and outputs contain: no raw HTML, no javascript: links, no event
 // handler attributes, no script from an output except our plot renderer's HTML inside a sandboxed iframe.
 
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { lintLessons } from "../../tools/lessons/lint.js";
 import type { NotebookOutput } from "../../tools/lessons/notebook.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
 import type { CellResult } from "../../tools/lessons/runner.js";
@@ -63,6 +67,22 @@ describe("lesson markdown", () => {
     expect(() => pageOf(lines)).toThrow(/^lessons\/05-site\.md:4: KaTeX cannot typeset \$\\frac\{1\}\{\$: KaTeX parse error/);
     const lesson = parseLesson("lessons/05-site.md", [...lines, "", "$$x_$$"].join("\n"));
     expect(mathProblems(lesson).map((problem) => problem.line)).toEqual([4, 6]);
+  });
+
+  it("lint (and so `npm start`, before running anything) reports every formula KaTeX cannot parse, by file and line", () => {
+    const root = mkdtempSync(join(tmpdir(), "convlab-lint-math-"));
+    try {
+      mkdirSync(join(root, "lessons"));
+      writeFileSync(join(root, "lessons", "01-ok.md"), "# Ok\n\n$\\frac{a}{b}$\n");
+      writeFileSync(join(root, "lessons", "02-bad.md"), ["# Bad", "", "$\\frac{a}$ and", "", `${fence}ts`, "1", fence, "", "$$\\notacommand x$$"].join("\n"));
+      const { lessons, problems } = lintLessons(root);
+      expect(lessons.map((lesson) => lesson.slug)).toEqual(["01-ok"]);
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toMatch(/^lessons\/02-bad\.md:3: KaTeX cannot typeset \$\\frac\{a\}\$: KaTeX parse error/);
+      expect(problems[1]).toMatch(/^lessons\/02-bad\.md:9: KaTeX cannot typeset \$\$\\notacommand x\$\$: KaTeX parse error: Undefined control sequence: \\notacommand/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
