@@ -125,13 +125,13 @@ export function renderLessonPage(lesson: Lesson, results: CellResult[], context:
     let html = renderProse(cell.source, env, cell.line);
     // The lesson's facts go right under its title.
     if (!metaPlaced && html.includes("</h1>")) {
-      html = html.replace("</h1>", `</h1>\n${meta}`);
+      html = html.replace("</h1>", () => `</h1>\n${meta}`);
       metaPlaced = true;
     }
     return `<div class="cell markdown">${html}</div>`;
   });
   if (!metaPlaced) cells.unshift(meta);
-  const pager = `<nav class="pager" aria-label="Previous and next lesson">
+  const pager = position < 0 ? "" : `<nav class="pager" aria-label="Previous and next lesson">
 ${lessonLink(lessons[position - 1], "prev")}
 ${lessonLink(lessons[position + 1], "next")}
 </nav>`;
