@@ -14,7 +14,7 @@ import { executedNotebook, serializeNotebook } from "./lessons/notebook.js";
 import type { CodeCell } from "./lessons/parse.js";
 import { formatCellFailure } from "./lessons/report.js";
 import { type CellResult, runLesson, WorkerPool } from "./lessons/runner.js";
-import { lessonPageName, renderIndex, renderLessonPage } from "./lessons/site.js";
+import { writeSite } from "./lessons/site/build.js";
 
 interface Arguments {
   quick: boolean;
@@ -71,10 +71,8 @@ async function main(): Promise<number> {
   mkdirSync(siteFolder, { recursive: true });
   lessons.forEach((lesson, index) => {
     writeFileSync(join(notebooksFolder, `${lesson.slug}.ipynb`), serializeNotebook(executedNotebook(lesson, results[index])));
-    const neighbours = { previous: lessons[index - 1], next: lessons[index + 1] };
-    writeFileSync(join(siteFolder, lessonPageName(lesson)), renderLessonPage(lesson, results[index], neighbours));
   });
-  writeFileSync(join(siteFolder, "index.html"), renderIndex(lessons.map((lesson, index) => ({ lesson, results: results[index] }))));
+  writeSite(siteFolder, lessons.map((lesson, index) => ({ lesson, results: results[index] })));
 
   const failedLessons = results.filter((lessonResults) =>
     lessonResults.some((result) => result.status !== "ok" && result.status !== "skipped"),

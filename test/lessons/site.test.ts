@@ -1,12 +1,17 @@
 // The course site escapes what lessons and outputs contain: no raw HTML, no javascript: links, no event
 // handler attributes, no script from an output except our plot renderer's HTML inside a sandboxed iframe.
 
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { texToHtml } from "../../tools/lessons/math.js";
+import { lintLessons } from "../../tools/lessons/lint.js";
 import type { NotebookOutput } from "../../tools/lessons/notebook.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
 import type { CellResult } from "../../tools/lessons/runner.js";
 import { renderIndex, renderLessonPage, renderOutput } from "../../tools/lessons/site.js";
+import { mathProblems } from "../../tools/lessons/site/math-check.js";
+import { MathError } from "../../tools/lessons/site/math.js";
 
 const fence = "```";
 
@@ -36,25 +41,48 @@ describe("lesson markdown", () => {
     expect(html).toContain('<a href="https://pytorch.org">ok</a>');
   });
 
-  it("keeps math away from emphasis and renders it readably", () => {
+  it("math is typeset by KaTeX (HTML and MathML), away from markdown's emphasis and escapes", () => {
     const html = body(pageOf(["# T", "", "Index $x_{i,j} * a_k$ and $$\\sum_{k} \\alpha_k$$"]));
-    expect(html).toContain('<span class="math" title="x_{i,j} * a_k">x<sub>i,j</sub> * a<sub>k</sub></span>');
-    expect(html).toContain('<span class="math display" title="\\sum_{k} \\alpha_k">∑<sub>k</sub> α<sub>k</sub></span>');
+    expect(html).toContain('<span class="katex">');
+    expect(html).toContain('<span class="katex-display">');
+    expect(html).toContain('<annotation encoding="application/x-tex">x_{i,j} * a_k</annotation>');
+    expect(html).toContain("<mi>α</mi>");
+    expect(html).not.toContain("<em>"); // the two `*`/`_` did not become emphasis
+    expect(html).not.toContain("$");
   });
 
-  it("math cannot smuggle HTML", () => {
-    expect(texToHtml("<script>x</script>")).toBe("&lt;script&gt;x&lt;/script&gt;");
-    expect(body(pageOf(["# T", "", '$a" onmouseover="b$']))).not.toContain('" onmouseover="');
+  it("math cannot smuggle HTML, links or attributes (KaTeX with trust: false)", () => {
+    const html = body(pageOf(["# T", "", '$a" onmouseover="b$ and $<script>x</script>$', "",
+      "$\\href{javascript:alert(1)}{x} \\url{javascript:alert(2)} \\htmlClass{a\\\" onclick=\\\"y}{z} \\htmlData{onclick=alert(3)}{w}$"]));
+    expect(html).not.toContain('" onmouseover="');
+    expect(html).not.toContain("<script");
+    // The TeX source stays in MathML's <annotation> as text; no tag carries a link or a handler.
+    expect(html).not.toMatch(/<[^>]*\s(href="javascript|onclick=|onmouseover=|data-onclick=)/i);
+    expect(html).toContain("\\href{javascript:alert(1)}"); // shown as source text, KaTeX's way of refusing it
   });
 
-  it("\\frac and \\sqrt group only what needs it", () => {
-    expect(texToHtml("\\frac{1}{n}")).toBe("1/n");
-    expect(texToHtml("\\frac{a+b}{2}")).toBe("(a+b)/2");
-    expect(texToHtml("\\sqrt{d_k}")).toBe("√(d<sub>k</sub>)");
+  it("math KaTeX cannot parse stops the page with lessons/x.md:LINE, and lint reports it first", () => {
+    const lines = ["# T", "", "Fine $a^2$ here,", "and broken $\\frac{1}{$ there."];
+    expect(() => pageOf(lines)).toThrow(MathError);
+    expect(() => pageOf(lines)).toThrow(/^lessons\/05-site\.md:4: KaTeX cannot typeset \$\\frac\{1\}\{\$: KaTeX parse error/);
+    const lesson = parseLesson("lessons/05-site.md", [...lines, "", "$$x_$$"].join("\n"));
+    expect(mathProblems(lesson).map((problem) => problem.line)).toEqual([4, 6]);
   });
 
-  it("aligned rows show as lines, without the environment markers or alignment points", () => {
-    expect(texToHtml("\\begin{aligned} a &= 19, \\\\ b &= 25. \\end{aligned}")).toBe(" a  = 19, <br> b  = 25. ");
+  it("lint (and so `npm start`, before running anything) reports every formula KaTeX cannot parse, by file and line", () => {
+    const root = mkdtempSync(join(tmpdir(), "convlab-lint-math-"));
+    try {
+      mkdirSync(join(root, "lessons"));
+      writeFileSync(join(root, "lessons", "01-ok.md"), "# Ok\n\n$\\frac{a}{b}$\n");
+      writeFileSync(join(root, "lessons", "02-bad.md"), ["# Bad", "", "$\\frac{a}$ and", "", `${fence}ts`, "1", fence, "", "$$\\notacommand x$$"].join("\n"));
+      const { lessons, problems } = lintLessons(root);
+      expect(lessons.map((lesson) => lesson.slug)).toEqual(["01-ok"]);
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toMatch(/^lessons\/02-bad\.md:3: KaTeX cannot typeset \$\\frac\{a\}\$: KaTeX parse error/);
+      expect(problems[1]).toMatch(/^lessons\/02-bad\.md:9: KaTeX cannot typeset \$\$\\notacommand x\$\$: KaTeX parse error: Undefined control sequence: \\notacommand/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
@@ -108,10 +136,13 @@ describe("outputs", () => {
     const lesson = parseLesson("lessons/05-site.md", ["# A <b>title</b>", "", `${fence}ts`, 'const tag = "<script>";', fence].join("\n"));
     const failed: CellResult = { index: 1, status: "error", outputs: [], executionCount: 1, milliseconds: 3 };
     const page = body(renderLessonPage(lesson, [failed]));
-    expect(page).toContain("const tag = &quot;&lt;script&gt;&quot;;");
+    // highlight.js wraps tokens in <span class="hljs-…">; the code's own text stays escaped.
+    expect(page).toContain('<span class="hljs-string">&quot;&lt;script&gt;&quot;</span>');
+    expect(page.replace(/<span class="hljs-[\w-]+">|<\/span>/g, "")).toContain("const tag = &quot;&lt;script&gt;&quot;;");
     expect(page).toContain('<span class="status">failed</span>');
     const index = renderIndex([{ lesson, results: [failed] }]);
     expect(index).toContain('<a href="05-site.html">A &lt;b&gt;title&lt;/b&gt;</a>');
+    expect(index).not.toContain("<b>title");
     expect(index).toContain("1 of 1 code cells did not run cleanly");
   });
 });

@@ -1,7 +1,7 @@
 // convlab outside this repository: the package as `npm pack` makes it, installed from the tarball with no network
 // into fresh projects. A library user (convlab + their own TypeScript) gets the library, its runtime packages and
 // no lesson tooling; imports work from plain ESM, CommonJS and TypeScript 5.9 (nodenext and bundler resolution).
-// A course author (convlab + tslab + markdown-it) runs `npx convlab test` on two lessons: one passes, one fails
+// A course author (convlab + tslab + markdown-it + katex) runs `npx convlab test` on two lessons: one passes, one fails
 // naming its file and line, and the exit code and the closing "N passed, N failed" line say so.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
@@ -57,7 +57,7 @@ describe("a library user's project: convlab and the user's own TypeScript 5.9", 
 
   it("installs the library and its runtime packages, not the lesson tooling, and no foreign tsc", () => {
     const installed = readdirSync(join(app, "node_modules")).filter((name) => !name.startsWith("."));
-    for (const tooling of ["tslab", "zeromq", "markdown-it", "@tslab"]) expect(installed).not.toContain(tooling);
+    for (const tooling of ["tslab", "zeromq", "markdown-it", "katex", "highlight.js", "minisearch", "@tslab"]) expect(installed).not.toContain(tooling);
     expect(installed).toEqual(expect.arrayContaining(["convlab", "cli-progress", "plotly.js-cartesian-dist-min", "typescript"]));
     expect(readdirSync(join(app, "node_modules", ".bin")).sort()).toEqual(["convlab", "tsc", "tsserver"]);
     expect(readlinkSync(join(app, "node_modules", ".bin", "tsc"))).toBe("../typescript/bin/tsc");
@@ -116,8 +116,8 @@ describe("a library user's project: convlab and the user's own TypeScript 5.9", 
     writeFileSync(join(app, "lessons", "01-one.md"), "# One\n\n```ts\n1 + 1\n```\n");
     const result = run(app, "npx", ["convlab", "test"]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("convlab test needs markdown-it, tslab, zeromq, which are not installed");
-    expect(result.stderr).toMatch(/npm install --save-dev markdown-it@"\^15[^"]*" tslab@"\^1[^"]*"\n/);
+    expect(result.stderr).toContain("convlab test needs markdown-it, katex, tslab, zeromq, which are not installed");
+    expect(result.stderr).toMatch(/npm install --save-dev markdown-it@"\^15[^"]*" katex@"\^0\.19[^"]*" tslab@"\^1[^"]*"\n/);
   });
 });
 
@@ -138,12 +138,12 @@ check(out).equals([[19, 25], [37, 43]]);
 // The failing cell's fence is on line 9.
 const FAILING = PASSING.replace("# A convolution that works", "# A check that fails").replace("[37, 43]]);", "[37, 44]]);");
 
-describe("a course repository: convlab, tslab and markdown-it, two lessons, `npx convlab test`", () => {
+describe("a course repository: convlab, tslab, markdown-it and katex, two lessons, `npx convlab test`", () => {
   let course = "";
   let test: SpawnSyncReturns<string>;
 
   beforeAll(() => {
-    course = project("course", ["tslab", "markdown-it"]);
+    course = project("course", ["tslab", "markdown-it", "katex"]);
     mkdirSync(join(course, "lessons"));
     writeFileSync(join(course, "lessons", "01-passing.md"), PASSING);
     writeFileSync(join(course, "lessons", "02-failing.md"), FAILING);

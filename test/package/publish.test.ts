@@ -74,6 +74,6 @@ describe("the npm package", () => {
     };
     expect(manifest.bin).toEqual({ convlab: "dist/tools/cli/main.js" });
     expect(Object.keys(manifest.dependencies).sort()).toEqual(["cli-progress", "plotly.js-cartesian-dist-min"]);
-    for (const tooling of ["tslab", "zeromq", "markdown-it"]) expect(manifest.peerDependenciesMeta[tooling]).toEqual({ optional: true });
+    for (const tooling of ["tslab", "zeromq", "markdown-it", "katex", "highlight.js", "minisearch"]) expect(manifest.peerDependenciesMeta[tooling]).toEqual({ optional: true });
   });
 });

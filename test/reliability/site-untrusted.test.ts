@@ -1,15 +1,16 @@
 // Untrusted content on the course site, in headless Chromium: a throwaway lesson whose prose and cell outputs
 // carry <script>, javascript: links, onerror/onload attributes and "</script>" inside strings runs through the
-// real lesson runner; its page (tools/lessons/site.ts) is opened from disk and no payload may have run, while
-// the figure drawn by our own plot renderer still shows.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// real lesson runner; the site is written as `npm start` writes it (tools/lessons/site/build.ts: the page,
+// its scripts and the search index built from the same hostile text), opened from disk, searched for the
+// payloads, and no payload may have run, while the figure drawn by our own plot renderer still shows.
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLesson } from "../../tools/lessons/parse.js";
 import { runLesson, WorkerPool, type CellResult } from "../../tools/lessons/runner.js";
-import { renderLessonPage } from "../../tools/lessons/site.js";
+import { writeSite } from "../../tools/lessons/site/build.js";
 import { BROWSER_WORK, inkedPixels, launchChromium, NO_CHROMIUM, REPO_ROOT, SCREENSHOTS, watchedPage } from "../browser/chromium.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "untrusted.md");
@@ -22,8 +23,9 @@ describe.skipIf(NO_CHROMIUM)("course site page with untrusted prose and outputs"
 
   beforeAll(async () => {
     results = await runLesson(lesson, { root: REPO_ROOT, quick: true }, new WorkerPool(1)).done;
+    rmSync(join(BROWSER_WORK, "reliability"), { recursive: true, force: true });
     mkdirSync(join(BROWSER_WORK, "reliability"), { recursive: true });
-    writeFileSync(path, renderLessonPage(lesson, results));
+    writeSite(join(BROWSER_WORK, "reliability"), [{ lesson, results }]);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => { await browser?.close(); });
@@ -40,6 +42,10 @@ describe.skipIf(NO_CHROMIUM)("course site page with untrusted prose and outputs"
     const { page, errors, external } = await watchedPage(browser);
     await page.goto(pathToFileURL(path).href);
     await page.waitForLoadState("load");
+    // The search box shows titles and headings from an index built from the same text.
+    await page.locator("#search-box").fill("pwned");
+    await page.locator("#search-results li.result").first().waitFor();
+    expect(await page.locator("#search-results").innerText()).toContain("<script>");
     // Give onerror handlers of broken images (if any existed) time to fire.
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();

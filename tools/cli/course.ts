@@ -43,7 +43,7 @@ export function findCourseRoot(from: string): string {
 }
 
 /** The tooling packages each command loads (tslab brings zeromq with it). */
-export type Peer = "markdown-it" | "tslab" | "zeromq";
+export type Peer = "markdown-it" | "katex" | "highlight.js" | "minisearch" | "tslab" | "zeromq";
 
 const requireFromHere = createRequire(import.meta.url);
 

@@ -3,7 +3,7 @@
 // has a lessons/ folder — and in this one, whose npm scripts call it too, so there is one code path.
 // Each command runs the same tools module this repository always used (tools/lessons/cli.ts, tools/main.ts,
 // tools/kernel/install.ts, tools/train.ts), pointed at the course through $CONVLAB_COURSE_ROOT; `convlab test`
-// is tools/cli/test.ts. The tooling's packages (tslab, zeromq, markdown-it) are optional peer dependencies,
+// is tools/cli/test.ts. The tooling's packages (tslab, zeromq, markdown-it, katex, highlight.js, minisearch) are optional peer dependencies,
 // checked before anything loads them.
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
@@ -23,7 +23,9 @@ const USAGE = `usage: convlab <command> [options]   (run inside a course reposit
   convlab kernel install            register the Jupyter kernel "TypeScript (convlab)" (--prefix DIR)
   convlab train                     train LeNet on Fashion-MNIST (--help for its options)
 
-Lesson tooling needs the optional packages tslab and markdown-it in the course: npm install --save-dev tslab markdown-it`;
+Lesson tooling needs optional packages in the course:
+  npm install --save-dev tslab markdown-it katex            (lint, notebooks, test)
+  npm install --save-dev highlight.js minisearch            (and these for site)`;
 
 interface Command {
   /** The built tools module that implements it, under dist/tools/. */
@@ -36,13 +38,13 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
-  "lessons lint": { script: "lessons/cli.js", leading: ["lint"], peers: ["markdown-it"], course: true },
-  "notebooks": { script: "lessons/cli.js", leading: ["notebooks"], peers: ["markdown-it"], course: true },
-  "site": { script: "main.js", leading: [], peers: ["markdown-it", "tslab", "zeromq"], course: true },
+  "lessons lint": { script: "lessons/cli.js", leading: ["lint"], peers: ["markdown-it", "katex"], course: true },
+  "notebooks": { script: "lessons/cli.js", leading: ["notebooks"], peers: ["markdown-it", "katex"], course: true },
+  "site": { script: "main.js", leading: [], peers: ["markdown-it", "katex", "highlight.js", "minisearch", "tslab", "zeromq"], course: true },
   "kernel install": { script: "kernel/install.js", leading: [], peers: ["tslab", "zeromq"], course: false },
   "train": { script: "train.js", leading: [], peers: [], course: false },
 };
-const TEST_PEERS: Peer[] = ["markdown-it", "tslab", "zeromq"];
+const TEST_PEERS: Peer[] = ["markdown-it", "katex", "tslab", "zeromq"];
 
 /** The command named by the first one or two words, and the rest of the arguments. */
 function commandOf(argv: string[]): { name: string; rest: string[] } | null {

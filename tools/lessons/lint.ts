@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { lessonFiles } from "./files.js";
 import { type Lesson, LessonLintError, parseLesson } from "./parse.js";
+import { mathProblems } from "./site/math-check.js";
 
 export interface LintReport {
   lessons: Lesson[];
@@ -16,7 +17,11 @@ export function lintLessons(root: string): LintReport {
   const problems: string[] = [];
   for (const file of lessonFiles(root)) {
     try {
-      lessons.push(parseLesson(file, readFileSync(join(root, file), "utf8")));
+      const lesson = parseLesson(file, readFileSync(join(root, file), "utf8"));
+      // Math KaTeX cannot typeset would stop the site's build after every lesson ran: report it here, first.
+      const math = mathProblems(lesson);
+      if (math.length > 0) throw new LessonLintError(file, math);
+      lessons.push(lesson);
     } catch (error) {
       if (!(error instanceof LessonLintError)) throw error;
       problems.push(...error.message.split("\n"));

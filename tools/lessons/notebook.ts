@@ -2,8 +2,9 @@
 // index, keys sorted, one-space indent like Jupyter's own writer), so `notebooks/` diffs only when lessons change.
 
 import { createRequire } from "node:module";
-import type { CodeCell, Lesson, LessonCell } from "./parse.js";
+import { type CodeCell, type Lesson, type LessonCell, LessonLintError } from "./parse.js";
 import { RAISES_TAG, raisesMetadata } from "./raises.js";
+import { escapeRawHtml } from "./raw-html.js";
 
 /** One Jupyter output, as stored in a notebook. */
 export type NotebookOutput =
@@ -88,7 +89,12 @@ function answerCell(lesson: Lesson, cell: CodeCell, index: number): NotebookCell
 function notebookCells(lesson: Lesson, cell: LessonCell, index: number): NotebookCell[] {
   const id = cellId(lesson.slug, String(index));
   if (cell.kind === "markdown") {
-    return [{ id, cell_type: "markdown", metadata: { convlab: { source: `${lesson.file}:${cell.line}` } }, source: splitSourceLines(cell.source) }];
+    // Raw HTML is text on the site; other renderers (nbconvert's HTML export) would run it.
+    const prose = escapeRawHtml(cell.source);
+    if (prose === null) {
+      throw new LessonLintError(lesson.file, [{ line: cell.line, message: "raw HTML in this paragraph could not be escaped for the notebook; write it as text or in `code`" }]);
+    }
+    return [{ id, cell_type: "markdown", metadata: { convlab: { source: `${lesson.file}:${cell.line}` } }, source: splitSourceLines(prose) }];
   }
   const code: NotebookCell = {
     id,

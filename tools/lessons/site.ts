@@ -1,21 +1,24 @@
 // The static course site: an index and one page per lesson with the outputs of a run. Pages open from disk
 // with no network. Everything from lessons and outputs is escaped: markdown-it runs with raw HTML disabled
-// (and rejects javascript: links), SVG and PNG outputs are shown through <img> (scripts inside never run),
+// (and rejects javascript: links), math is typeset by KaTeX with trust: false, code is highlighted by
+// highlight.js (which escapes it), SVG and PNG outputs are shown through <img> (scripts inside never run),
 // and text/html is rendered only when the library's plot renderer made it (src/viz marks it with
 // metadata.convlab.renderer = "convlab.viz"), inside a sandboxed iframe; any other HTML is shown as text.
+// The page frame, math, highlighting, search and the files next to the pages live in ./site/.
 
-import MarkdownIt from "markdown-it";
 import { escapeHtml } from "./html.js";
-import { mathPlugin } from "./math.js";
 import type { NotebookOutput } from "./notebook.js";
 import type { CodeCell, Lesson } from "./parse.js";
 import type { CellResult } from "./runner.js";
+import { highlightTypeScript } from "./site/highlight.js";
+import { contents, d2lNote, lessonNumber, lessonTitleHtml, page, readingMinutes } from "./site/layout.js";
+import { newPageEnv, renderProse } from "./site/markdown.js";
+import { lessonPageName } from "./site/names.js";
+
+export { lessonPageName };
 
 /** Display metadata that marks HTML made by convlab's plot renderer (src/viz); other HTML is shown as text. */
 export const VIZ_RENDERER = "convlab.viz";
-
-const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
-markdown.use(mathPlugin);
 
 function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -24,6 +27,12 @@ function stripAnsi(text: string): string {
 
 function textOf(value: unknown): string {
   return Array.isArray(value) ? value.join("") : String(value);
+}
+
+/** A figure's text alternative: the summary our renderer puts in text/plain (`<title: heatmap 5×5>`). */
+function altText(data: Record<string, unknown>): string {
+  const summary = typeof data["text/plain"] !== "undefined" ? textOf(data["text/plain"]).replace(/^<|>$/g, "").trim() : "";
+  return summary || "figure";
 }
 
 /**
@@ -36,11 +45,11 @@ function renderBundle(data: Record<string, unknown>, metadata: Record<string, un
   if (convlab?.role === "plotly-loader") return "";
   if (typeof data["image/svg+xml"] !== "undefined") {
     const base64 = Buffer.from(textOf(data["image/svg+xml"]), "utf8").toString("base64");
-    return `<img class="figure" alt="figure" src="data:image/svg+xml;base64,${base64}">`;
+    return `<img class="figure" alt="${escapeHtml(altText(data))}" src="data:image/svg+xml;base64,${base64}">`;
   }
   const png = data["image/png"];
   if (typeof png === "string" && /^[A-Za-z0-9+/=\s]+$/.test(png)) {
-    return `<img class="figure" alt="figure" src="data:image/png;base64,${png.replace(/\s/g, "")}">`;
+    return `<img class="figure" alt="${escapeHtml(altText(data))}" src="data:image/png;base64,${png.replace(/\s/g, "")}">`;
   }
   if (typeof data["text/html"] !== "undefined" && convlab?.renderer === VIZ_RENDERER) {
     // Scripts may run but in an opaque origin: they cannot reach this page, its storage or other outputs.
@@ -71,10 +80,9 @@ const STATUS_LABELS: Record<string, string> = {
   "not-run": "not run",
 };
 
-function renderCodeCell(lesson: Lesson, cell: CodeCell, result: CellResult | undefined): string {
+function renderCodeCell(cell: CodeCell, result: CellResult | undefined): string {
   const status = result?.status ?? "not-run";
-  const code = `<pre class="input"><code>${escapeHtml(cell.code)}</code></pre>`;
-  const input = cell.options.hideInput ? `<details><summary>Show the code</summary>${code}</details>` : code;
+  const code = `<pre class="input"><code class="hljs language-typescript">${highlightTypeScript(cell.code)}</code></pre>`;
   const notes: string[] = [];
   if (cell.options.raises) {
     const { errorName, pattern } = cell.options.raises;
@@ -82,81 +90,58 @@ function renderCodeCell(lesson: Lesson, cell: CodeCell, result: CellResult | und
   }
   if (status !== "ok") notes.push(`<span class="status">${escapeHtml(STATUS_LABELS[status] ?? status)}</span>`);
   if (result?.note) notes.push(escapeHtml(result.note));
-  const header = `<div class="cell-head"><span class="where">${escapeHtml(`${lesson.file}:${cell.line}`)}</span>${notes
-    .map((note) => ` · ${note}`)
-    .join("")}</div>`;
-  const outputs = (result?.outputs ?? []).map(renderOutput).join("\n");
-  return `<section class="cell code ${escapeHtml(status)}">${header}${input}<div class="outputs">${outputs}</div></section>`;
+  const head = notes.length > 0 ? `<div class="cell-note">${notes.join(" · ")}</div>` : "";
+  const rendered = (result?.outputs ?? []).map(renderOutput).filter(Boolean);
+  const outputs = rendered.length > 0 ? `<div class="outputs" role="group" aria-label="Output">${rendered.join("\n")}</div>` : "";
+  const body = `${head}${code}${outputs}`;
+  // Worked solutions (hide-input) stay folded with their outputs, so a learner tries the exercise first.
+  const inner = cell.options.hideInput ? `<details class="solution"><summary>Solution</summary>${body}</details>` : body;
+  return `<div class="cell code ${escapeHtml(status)}">${inner}</div>`;
 }
 
-const STYLE = `
-body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d232a; background: #fbfbfa; }
-main, nav { max-width: 52rem; margin: 0 auto; padding: 0 1.25rem; }
-nav { padding-top: 1rem; font-size: 0.9rem; }
-nav a { margin-right: 1rem; }
-pre { background: #f2f3f5; padding: 0.6rem 0.8rem; overflow-x: auto; border-radius: 4px; font: 13.5px/1.45 ui-monospace, "SFMono-Regular", Menlo, monospace; }
-pre.input { background: #eef2f8; border-left: 3px solid #5a7bb5; }
-pre.stream.stderr, pre.error { background: #fbeeee; border-left: 3px solid #b55a5a; }
-.cell.code { margin: 1.2rem 0; }
-.cell-head { font-size: 0.75rem; color: #667; }
-.cell.error .status, .cell.timeout .status, .cell.crashed .status { color: #a01818; font-weight: bold; }
-.math { font-family: "Cambria Math", "STIX Two Math", "Times New Roman", serif; font-style: italic; white-space: nowrap; }
-.math.display { display: block; text-align: center; margin: 0.8rem 0; font-size: 1.1rem; }
-img.figure { max-width: 100%; background: white; }
-iframe.viz { width: 100%; height: 460px; border: 1px solid #dde; background: white; }
-table { border-collapse: collapse; } td, th { border: 1px solid #ccd; padding: 0.2rem 0.5rem; }
-ol.lessons li { margin: 0.4rem 0; }
-.summary { color: #667; font-size: 0.85rem; }
-.failed { color: #a01818; }
-`;
-
-function page(title: string, nav: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<nav>${nav}</nav>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+/** Where the page is shown: the lessons of the site (for the sidebar and previous/next). */
+export interface SiteContext {
+  lessons?: Lesson[];
 }
 
-export function lessonPageName(lesson: Lesson): string {
-  return `${lesson.slug}.html`;
-}
-
-export interface Neighbours {
-  previous?: Lesson;
-  next?: Lesson;
+function lessonLink(target: Lesson | undefined, rel: "prev" | "next"): string {
+  if (!target) return "<span></span>";
+  const label = rel === "prev" ? "Previous" : "Next";
+  return `<a class="${rel}" rel="${rel}" href="${escapeHtml(lessonPageName(target))}"><span class="label">${label}</span> ${lessonTitleHtml(target)}</a>`;
 }
 
 /** A lesson's page; `results` are the run's code-cell results (missing cells show as not run). */
-export function renderLessonPage(lesson: Lesson, results: CellResult[], neighbours: Neighbours = {}): string {
+export function renderLessonPage(lesson: Lesson, results: CellResult[], context: SiteContext = {}): string {
+  const lessons = context.lessons ?? [lesson];
+  const position = lessons.indexOf(lesson);
   const resultByIndex = new Map(results.map((result) => [result.index, result]));
-  const cells = lesson.cells.map((cell, index) =>
-    cell.kind === "markdown"
-      ? `<section class="cell markdown">${markdown.render(cell.source)}</section>`
-      : renderCodeCell(lesson, cell, resultByIndex.get(index)),
-  );
-  const link = (target: Lesson | undefined, label: string) =>
-    target ? `<a href="${escapeHtml(lessonPageName(target))}">${label}: ${escapeHtml(target.title)}</a>` : "";
-  const nav = [
-    `<a href="index.html">All lessons</a>`,
-    link(neighbours.previous, "Previous"),
-    link(neighbours.next, "Next"),
-    `<a href="../notebooks/${escapeHtml(lesson.slug)}.ipynb">Executed notebook</a>`,
-  ]
-    .filter(Boolean)
-    .join("\n");
-  return page(lesson.title, nav, cells.join("\n"));
+  const env = newPageEnv(lesson.file);
+  const meta = `<p class="lesson-meta">${lessonNumber(lesson)} · ${readingMinutes(lesson)} min read${d2lNote(lesson) ? ` · ${d2lNote(lesson)}` : ""}</p>
+<p class="lesson-links"><a href="../notebooks/${escapeHtml(lesson.slug)}.ipynb" download>Download the notebook</a>
+· <a class="edit" href="../../${escapeHtml(lesson.file)}">Edit this lesson</a></p>`;
+  let metaPlaced = false;
+  const cells = lesson.cells.map((cell, index) => {
+    if (cell.kind === "code") return renderCodeCell(cell, resultByIndex.get(index));
+    let html = renderProse(cell.source, env, cell.line);
+    // The lesson's facts go right under its title.
+    if (!metaPlaced && html.includes("</h1>")) {
+      html = html.replace("</h1>", () => `</h1>\n${meta}`);
+      metaPlaced = true;
+    }
+    return `<div class="cell markdown">${html}</div>`;
+  });
+  if (!metaPlaced) cells.unshift(meta);
+  const pager = position < 0 ? "" : `<nav class="pager" aria-label="Previous and next lesson">
+${lessonLink(lessons[position - 1], "prev")}
+${lessonLink(lessons[position + 1], "next")}
+</nav>`;
+  return page({
+    title: lesson.title,
+    lessons,
+    current: lesson,
+    main: `<article class="lesson">\n${cells.join("\n")}\n</article>\n${pager}`,
+    toc: contents(env.headings),
+  });
 }
 
 export interface IndexEntry {
@@ -167,17 +152,19 @@ export interface IndexEntry {
 export function renderIndex(entries: IndexEntry[]): string {
   const items = entries.map(({ lesson, results }) => {
     const failed = results.filter((result) => result.status !== "ok" && result.status !== "skipped").length;
-    const seconds = results.reduce((total, result) => total + result.milliseconds, 0) / 1000;
-    const summary = failed
+    const ran = failed
       ? `<span class="failed">${failed} of ${results.length} code cells did not run cleanly</span>`
-      : `${results.length} code cells, ${seconds.toFixed(1)} s`;
-    return `<li><a href="${escapeHtml(lessonPageName(lesson))}">${escapeHtml(lesson.title)}</a> <span class="summary">${summary}</span></li>`;
+      : `${results.length} code cells ran`;
+    const d2l = d2lNote(lesson);
+    return `<li><a href="${escapeHtml(lessonPageName(lesson))}">${lessonTitleHtml(lesson)}</a>
+<span class="summary">${readingMinutes(lesson)} min read${d2l ? ` · ${d2l}` : ""} · ${ran}</span></li>`;
   });
-  const body = `<h1>convlab lessons</h1>
-<p>Convolutional networks in TypeScript, lesson by lesson. Each page shows the lesson as it ran; open the notebooks in
-Jupyter (<code>npm run lab</code>) to change and rerun them.</p>
+  const main = `<h1>convlab lessons</h1>
+<p>Convolutional networks in TypeScript, lesson by lesson, following chapter 7 of <a href="https://d2l.ai/">Dive into
+Deep Learning</a> (chapter 6 of <span lang="zh-CN">《动手学深度学习》</span>). Each page shows the lesson as it ran;
+download its notebook, or open the notebooks in Jupyter (<code>npm run lab</code>), to change and rerun it.</p>
 <ol class="lessons">
 ${items.join("\n")}
 </ol>`;
-  return page("convlab lessons", `<a href="index.html">All lessons</a>`, body);
+  return page({ title: "convlab lessons", lessons: entries.map((entry) => entry.lesson), main });
 }
