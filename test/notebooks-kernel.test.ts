@@ -1,11 +1,6 @@
-<<<<<<< HEAD
-// Tier 2 of the lesson tests: every committed notebook, executed over the Jupyter protocol by Debian's nbclient in
-// the real "TypeScript (convlab)" kernel (npm run notebooks:exec -- --quick: the runner applies the lessons' CI
-// settings, the notebooks hold the lessons' code). Raises cells must show their expected error and the run goes on.
-=======
-// Tier 2 of the lesson tests: every generated notebook, with the lessons' CI settings applied, executed over the
-// Jupyter protocol by nbclient (the project's .venv) in the real "TypeScript (convlab)" kernel (npm run notebooks:exec).
->>>>>>> pkg
+// Tier 2 of the lesson tests: every committed notebook, executed over the Jupyter protocol by nbclient (the project's
+// .venv) in the real "TypeScript (convlab)" kernel (npm run notebooks:exec -- --quick: the runner applies the lessons'
+// CI settings, the notebooks hold the lessons' code). Raises cells must show their expected error and the run goes on.
 // A failing cell fails the test with notebook, cell, lesson line and message; executed copies are kept in
 // artifacts/notebooks/ with per-cell timings.
 import { spawnSync } from "node:child_process";

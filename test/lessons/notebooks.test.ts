@@ -72,7 +72,6 @@ describe("notebooks/", () => {
     });
   });
 
-<<<<<<< HEAD
   it("a raises cell holds only the learner's code, the raises-exception tag and the expectation", () => {
     const fence = "```";
     const lesson = parseLesson(
@@ -114,10 +113,7 @@ describe("notebooks/", () => {
     expect(cells[4].outputs).toEqual(result(3, "2").outputs);
   });
 
-  it.skipIf(!hasNbformat)("every notebook (generated and executed forms) passes nbformat.validate", () => {
-=======
   it("every notebook (generated and executed forms) passes nbformat.validate", () => {
->>>>>>> pkg
     // The notebooks as generated (the up-to-date test compares them with the files).
     const texts = lessons.map((lesson) => serializeNotebook(lessonToNotebook(lesson)));
     const fence = "```";
