@@ -1,5 +1,6 @@
 // Parameter initialisation, drawn as torch.nn.init draws it, in place and outside autograd.
 import { noGrad } from "../autograd/graph.js";
+import { bumpVersion } from "../autograd/version.js";
 import { ValueError } from "../errors.js";
 import { defaultGenerator, fillNormal, type Generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -23,17 +24,20 @@ export function uniform(t: Tensor, low = 0, high = 1, generator: Generator = def
       t.data[i] = u * span + from;
     }
   });
+  bumpVersion(t, "uniform_");
   return t;
 }
 
 /** N(mean, std²), as tensor.normal_(mean, std). */
 export function normal(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
   fillNormal(t.data as Float32Array | Float64Array, generator, mean, std);
+  bumpVersion(t, "normal_");
   return t;
 }
 
 export function constant(t: Tensor, value: number): Tensor {
   t.data.fill(value);
+  bumpVersion(t, "fill_");
   return t;
 }
 

@@ -3,7 +3,7 @@ import { ValueError } from "../errors.js";
 import { linear } from "../ops/linear.js";
 import { relu, sigmoid, softmax, tanh } from "../ops/activation.js";
 import { flatten } from "../ops/shape-ops.js";
-import { allocate, type FloatDType } from "../tensor/dtype.js";
+import { allocate, checkAllocation, type FloatDType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { defaultLayerInit } from "./init.js";
 import { Module } from "./module.js";
@@ -13,8 +13,10 @@ export function checkPositiveInt(value: number, name: string, op: string): void 
 }
 
 /** A fresh trainable tensor, filled by the layer's initialiser. */
-export function parameter(shape: number[], dtype: FloatDType = "float32"): Tensor {
-  const t = new Tensor(allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+export function parameter(shape: number[], dtype: FloatDType = "float32", op = "parameter"): Tensor {
+  const size = shape.reduce((p, d) => p * d, 1);
+  checkAllocation(size, dtype, op, shape);
+  const t = new Tensor(allocate(dtype, size, op), shape);
   t.requiresGrad = true;
   return t;
 }
@@ -27,8 +29,8 @@ export class Linear extends Module {
     super();
     checkPositiveInt(inFeatures, "in_features", "Linear");
     checkPositiveInt(outFeatures, "out_features", "Linear");
-    this.weight = parameter([outFeatures, inFeatures], dtype);
-    this.bias = bias ? parameter([outFeatures], dtype) : null;
+    this.weight = parameter([outFeatures, inFeatures], dtype, "Linear");
+    this.bias = bias ? parameter([outFeatures], dtype, "Linear") : null;
     defaultLayerInit(this.weight, this.bias);
   }
 

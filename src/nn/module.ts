@@ -1,6 +1,7 @@
 // Module: a layer or a model. Like torch.nn.Module, parameters and sub-modules are found from the fields
 // a module sets (in the order it sets them), which is where PyTorch-style names such as "0.weight" come from.
 import { noGrad } from "../autograd/graph.js";
+import { bumpVersion } from "../autograd/version.js";
 import { ShapeError, ValueError } from "../errors.js";
 import type { FloatDType } from "../tensor/dtype.js";
 import { formatShape, sameShape } from "../tensor/shape.js";
@@ -112,7 +113,10 @@ export abstract class Module {
         throw new ShapeError(`load_state_dict: size mismatch for ${name}: copying a param with shape ${formatShape(value.shape)}, the shape in current model is ${formatShape(p.shape)}.`);
       }
     }
-    for (const [name, p] of params) p.data.set(entries.get(name)!.data);
+    for (const [name, p] of params) {
+      p.data.set(entries.get(name)!.data);
+      bumpVersion(p, "loadStateDict"); // PyTorch's param.copy_()
+    }
   }
 
   /** One line per layer, like PyTorch's repr. */

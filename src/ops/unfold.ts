@@ -11,6 +11,7 @@ import type { Pair } from "../calc/args.js";
 import { DTypeError } from "../errors.js";
 import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkTensor } from "../tensor/arguments.js";
 
 /** Rows of the column matrix of one image: C·kH·kW. */
 export function columnRows(g: WindowGeometry): number {
@@ -100,6 +101,7 @@ export interface UnfoldOptions {
  * (a 3-D [C, H, W] input gives [C·kH·kW, L]). Zero padding. Differentiable: backward is col2im.
  */
 export function unfold(input: Tensor, kernelSize: Pair, options: UnfoldOptions = {}): Tensor {
+  checkTensor(input, "unfold", "input", 1);
   if (!isFloat(input.dtype)) throw new DTypeError(`unfold: expected a floating point input, but got ${input.dtype}`);
   const C = input.ndim === 4 ? input.shape[1] : input.shape[0];
   const [kH, kW] = typeof kernelSize === "number" ? [kernelSize, kernelSize] : kernelSize;
