@@ -16,14 +16,14 @@ const REASONS: Record<string, string> = {
   EMFILE: "too many open files",
 };
 
-/** The error's reason in words with its code, e.g. "it is a directory, not a file (EISDIR)". */
+/** The error's code and its reason in words, e.g. "EISDIR (it is a directory, not a file)". */
 export function fsReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (typeof code === "string") return `${REASONS[code] ?? (error as Error).message} (${code})`;
+  if (typeof code === "string") return `${code} (${REASONS[code] ?? (error as Error).message})`;
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A DataError for a failed file operation: `op: cannot <doing> <path>: <reason> (<CODE>)`, the cause kept. */
+/** A DataError for a failed file operation: `op: cannot <doing> <path>: <CODE> (<reason>)`, the cause kept. */
 export function fileError(op: string, doing: string, path: string, error: unknown): DataError {
   const wrapped = new DataError(`${op}: cannot ${doing} ${path}: ${fsReason(error)}`);
   (wrapped as Error & { cause?: unknown }).cause = error;

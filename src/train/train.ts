@@ -86,6 +86,9 @@ export function train(net: Module, trainLoader: Iterable<Batch> & { length?: num
   const { epochs, lr } = options;
   if (!Number.isInteger(epochs) || epochs <= 0) throw new ValueError(`train: epochs must be a positive integer, but got ${epochs}`);
   if (!(lr > 0)) throw new ValueError(`train: lr must be positive, but got ${lr}`);
+  if (options.maxBatches !== undefined && (!Number.isInteger(options.maxBatches) || options.maxBatches <= 0)) {
+    throw new ValueError(`train: maxBatches must be a positive integer, but got ${options.maxBatches}`);
+  }
   if ((options.init ?? "xavier") === "xavier") {
     net.apply((m) => { if (isConvOrLinear(m)) xavierUniform(m.weight); });
   }
@@ -119,6 +122,10 @@ export function train(net: Module, trainLoader: Iterable<Batch> & { length?: num
         batch++;
         options.onBatch?.({ epoch, batch, loss: lossSum / seen, acc: correct / seen });
         progress.batch(epoch, batch, lossSum / seen, correct / seen);
+      }
+      if (seen === 0) {
+        // Metrics over no examples would be NaN; an empty loader is a mistake to name, not a result.
+        throw new TrainingError(`train: the training loader gave no examples in epoch ${epoch}; check that the dataset is not empty`);
       }
       trainSeconds += epochSeconds;
       trainExamples += seen;
