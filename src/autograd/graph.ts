@@ -82,10 +82,12 @@ function edgeOf(t: Tensor): Node | null {
 
 const NOTHING_SAVED: readonly SavedTensor[] = Object.freeze([]);
 
-function save(saved: readonly (Tensor | null)[], output: Tensor | null): readonly SavedTensor[] {
+function save(saved: readonly (Tensor | null)[], output: Tensor | null, versions?: readonly number[]): readonly SavedTensor[] {
   if (saved.length === 0) return NOTHING_SAVED;
   const out: SavedTensor[] = [];
-  for (const t of saved) if (t !== null) out.push({ tensor: t, version: versionOf(t), isOutput: t === output });
+  saved.forEach((t, i) => {
+    if (t !== null) out.push({ tensor: t, version: versions?.[i] ?? versionOf(t), isOutput: t === output });
+  });
   return out;
 }
 
@@ -113,14 +115,15 @@ export function record(
 
 /**
  * Checks, before an in-place write to `target`, what PyTorch checks: a leaf that requires grad (or a view of one)
- * cannot be written in place while grad mode is on.
+ * cannot be written in place while grad mode is on. `throughView`: the write goes through an indexing view, as
+ * PyTorch's X[i] = v does, so a leaf gets the view message PyTorch gives.
  */
-export function checkInPlace(target: Tensor, op: string): void {
+export function checkInPlace(target: Tensor, op: string, throughView = false): void {
   if (!gradEnabled) return;
-  if (target.requiresGrad && target.isLeaf && target.viewBase === null) {
+  if (target.requiresGrad && target.isLeaf && target.viewBase === null && !throughView) {
     throw new AutogradError(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
   }
-  const base = target.viewBase;
+  const base = target.viewBase ?? (throughView ? target : null);
   if (base !== null && base.requiresGrad && base.isLeaf) {
     throw new AutogradError(`${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`);
   }
@@ -130,11 +133,13 @@ export function checkInPlace(target: Tensor, op: string): void {
  * Records an in-place write to `target` (after the write, the version already bumped): when the target or a value
  * written into it needs a gradient, a node `name` becomes the target's gradFn. Its backward gets dL/d(new target)
  * in the target's shape and returns [dL/d(target before the write), dL/d(others[0]), ...]. A write into a reshape
- * view rebases the view's base (they share one storage), and the view becomes a reshape of it.
+ * view rebases the view's base (they share one storage), and the view becomes a reshape of it. `savedVersions`:
+ * the saved tensors' versions before the write (PyTorch saves them then; one that shares the target's storage is
+ * then already stale, and backward refuses, as PyTorch's does for x.mul_(view of x)).
  */
 export function recordInPlace(
   target: Tensor, name: string, others: Tensor[], backward: (gradOutput: Tensor) => (Tensor | null)[],
-  saved: readonly (Tensor | null)[] = [],
+  saved: readonly (Tensor | null)[] = [], savedVersions?: readonly number[],
 ): void {
   if (!gradEnabled) return;
   const base = target.viewBase ?? target;
@@ -143,7 +148,7 @@ export function recordInPlace(
   const old = edgeOf(base);
   if (old === null && othersEdges.every((e) => e === null)) return;
   const fn: GradFn = {
-    name, inputs: [base, ...others], next: [old, ...othersEdges], saved: save(saved, null),
+    name, inputs: [base, ...others], next: [old, ...othersEdges], saved: save(saved, null, savedVersions),
     backward: base === target ? backward : (g) => {
       const grads = backward(new Tensor(g.data, target.shape));
       if (grads[0]) grads[0] = new Tensor(grads[0].data, base.shape);

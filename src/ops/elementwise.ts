@@ -1,6 +1,6 @@
 // Elementwise arithmetic with NumPy/PyTorch broadcasting, each op with its backward.
 import { checkInPlace, record, recordInPlace } from "../autograd/graph.js";
-import { bumpVersion } from "../autograd/version.js";
+import { bumpVersion, versionOf } from "../autograd/version.js";
 import { DTypeError, ShapeError, ValueError } from "../errors.js";
 import { typeName } from "../tensor/arguments.js";
 import {
@@ -233,11 +233,16 @@ export function inPlace(x: Tensor, value: Operand, op: InPlaceOp): void {
   if (!sameShape(shape, x.shape)) {
     throw new ShapeError(`${name}: output with shape ${formatShape(x.shape)} doesn't match the broadcast shape ${formatShape(shape)}`);
   }
-  // x.mul_(x) and writes from a view of x: read the values as they were before the write.
-  const v = value.data === x.data ? copyOf(value) : value;
+  // x.add_(x) and writes from a view of x: read the values as they were before the write. mul_ saves its value
+  // for backward (at its version before the write, as PyTorch), so x.mul_(view of x) cannot run backward.
+  const valueVersion = versionOf(value);
+  const v = value.data === x.data && op !== "mul" ? copyOf(value) : value;
+  const vd = op === "mul" && value.data === x.data ? value.data.slice() : null;
   const recording = isGradEnabled() && (x.requiresGrad || v.requiresGrad || x.viewBase !== null);
   const before = recording && op === "mul" && v.requiresGrad ? new Tensor(x.data.slice(), x.shape) : null;
-  writeTensor(x, v, op);
+  // PyTorch's mul_ saves its value only when the target's old values need a gradient (which the value scales).
+  const targetNeedsGrad = x.requiresGrad || (x.viewBase?.requiresGrad ?? false);
+  writeTensor(x, vd === null ? v : new Tensor(vd, v.shape), op);
   bumpVersion(x, name);
   if (!recording) return;
   const toValue = (g: Tensor) => sumToShape(g, v.shape).to(v.dtype);
@@ -246,7 +251,7 @@ export function inPlace(x: Tensor, value: Operand, op: InPlaceOp): void {
     if (op === "sub") return [g, toValue(neg(g))];
     if (op === "fill") return [Tensor.filled(g.shape, 0, g.dtype), toValue(g)];
     return [mul(g, v), before === null ? null : toValue(mul(g, before))];
-  }, op === "mul" ? [v] : []);
+  }, op === "mul" && targetNeedsGrad ? [v] : [], [valueVersion]);
 }
 
 const TORCH_TYPE_NAMES = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" } as const;

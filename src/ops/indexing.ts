@@ -135,7 +135,7 @@ function describe(v: unknown): string {
  * from the value (summed back over broadcasting) and pass none to what x held before.
  */
 export function set(x: Tensor, spec: SliceSpec, value: Operand | NestedArray): void {
-  checkInPlace(x, "set");
+  checkInPlace(x, "set", true); // X[spec] = v writes through a view of X, as in PyTorch
   const ranges = resolve(x.shape, spec);
   const selShape = ranges.filter((r) => !r.drop).map((r) => r.count);
   let v = toTensor(value, x);
