@@ -161,9 +161,9 @@ export function recordInPlace(
   if (base !== target) syncView(target);
 }
 
-/** PyTorch's name of a node: SigmoidBackward0 for our SigmoidBackward. */
+/** PyTorch's name of a node: SigmoidBackward0 for our SigmoidBackward; CopySlices and CopyBackwards as they are. */
 export function torchName(name: string): string {
-  return /\d$/.test(name) || name === "CopySlices" ? name : name + "0";
+  return /\d$/.test(name) || name === "CopySlices" || name === "CopyBackwards" ? name : name + "0";
 }
 
 function torchType(t: Tensor): string {

@@ -1,6 +1,7 @@
 // Printing like PyTorch's torch._tensor_str: same number formats, widths, line wrapping and summarisation,
 // so what a notebook prints can be compared with the book line by line.
 import type { Tensor } from "./tensor.js";
+import { torchName } from "../autograd/graph.js";
 
 const PRECISION = 4;
 const LINE_WIDTH = 80;
@@ -140,8 +141,7 @@ export function formatTensor(t: Tensor): string {
   }
   if (t.dtype === "float64" || t.dtype === "int32") suffixes.push(`dtype=torch.${t.dtype}`);
   if (t.gradFn) {
-    const name = /\d$/.test(t.gradFn.name) ? t.gradFn.name : t.gradFn.name + "0";
-    suffixes.push(`grad_fn=<${name}>`);
+    suffixes.push(`grad_fn=<${torchName(t.gradFn.name)}>`);
   } else if (t.requiresGrad) {
     suffixes.push("requires_grad=True");
   }
