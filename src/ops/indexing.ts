@@ -5,6 +5,7 @@ import { IndexError, ShapeError, ValueError } from "../errors.js";
 import { allocate, castToInt32, isFloat, storeScalar } from "../tensor/dtype.js";
 import { broadcastShapes, formatShape, sameShape, sizeOf, stridesOf } from "../tensor/shape.js";
 import { sumToShape } from "./elementwise.js";
+import { typeName } from "../tensor/arguments.js";
 import { Tensor, type NestedArray, type Operand } from "../tensor/tensor.js";
 
 /** One dimension's selector: an index (drops the dim), null (all), or [start, end, step] (ends exclusive, may be null). */
@@ -108,7 +109,7 @@ function toTensor(value: Operand | NestedArray, like: Tensor): Tensor {
     return Tensor.filled([], storeScalar(Number(value), like.dtype, "set"), like.dtype);
   }
   if (!Array.isArray(value)) {
-    throw new ValueError(`set: can only assign a number, a boolean, a nested array or a Tensor, but got ${describe(value)}`);
+    throw new ValueError(`set: can't assign a ${typeName(value)} to a ${torchTypeName(like)} (assign a number, a boolean, a nested array or a Tensor)`);
   }
   const flat = (value as unknown[]).flat(Infinity as 1) as unknown[];
   const shape: number[] = [];
@@ -117,16 +118,15 @@ function toTensor(value: Operand | NestedArray, like: Tensor): Tensor {
   const data = allocate(like.dtype, flat.length);
   flat.forEach((v, i) => {
     if (typeof v !== "number" && typeof v !== "boolean") {
-      throw new ValueError(`set: can only assign numbers or booleans, but the value holds ${describe(v)}`);
+      throw new ValueError(`set: can't assign a ${typeName(v)} to a ${torchTypeName(like)} (the nested array must hold numbers or booleans)`);
     }
     data[i] = storeScalar(Number(v), like.dtype, "set");
   });
   return new Tensor(data, shape);
 }
 
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return typeof v === "string" ? `the string ${JSON.stringify(v)}` : typeof v;
+function torchTypeName(t: Tensor): string {
+  return `torch.${{ float32: "Float", float64: "Double", int32: "Int", bool: "Bool" }[t.dtype]}Tensor`;
 }
 
 /**

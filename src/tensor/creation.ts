@@ -117,7 +117,9 @@ export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
   for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new ValueError(`arange: unsupported range: ${name} = ${String(v)} (start, end and step must be finite numbers)`);
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new ValueError(`arange: unsupported range: ${String(start)} -> ${String(end)} (${name} must be a finite number)`);
+    }
   }
   if (step === 0) throw new ValueError("arange: step must be nonzero");
   if ((end - start) / step < 0) {

@@ -76,7 +76,8 @@ export function storeScalar(v: number, dtype: DType, op: string): number {
   if (dtype === "bool") return v !== 0 ? 1 : 0;
   if (dtype === "int32") {
     if (!(v > -2147483649 && v < 2147483648)) {
-      throw new ValueError(`${op}: value cannot be converted to type int32 without overflow (got ${v})`);
+      // PyTorch's words: "type int32" from torch.tensor, "type int" from fill_ / full / X[i] = v.
+      throw new ValueError(`${op}: value cannot be converted to type ${op === "tensor" ? "int32" : "int"} without overflow (got ${v})`);
     }
     return Math.trunc(v);
   }
