@@ -47,17 +47,26 @@ function prepareOutDir(outDir: string): void {
   }
 }
 
+/** node's parseArgs, its errors (an unknown flag, a missing value) as ValueErrors naming the command. */
+function parseArguments(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        "epochs": { type: "string" }, "batch-size": { type: "string" }, "lr": { type: "string" },
+        "data": { type: "string" }, "model": { type: "string" }, "optimizer": { type: "string" },
+        "momentum": { type: "string" }, "seed": { type: "string" }, "out": { type: "string" },
+        "max-batches": { type: "string" }, "help": { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new ValueError(`train: ${(error as Error).message}`);
+  }
+}
+
 /** Runs the command line `args` (without node and the script); resolves when done, throws a typed error on misuse. */
 export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      "epochs": { type: "string" }, "batch-size": { type: "string" }, "lr": { type: "string" },
-      "data": { type: "string" }, "model": { type: "string" }, "optimizer": { type: "string" },
-      "momentum": { type: "string" }, "seed": { type: "string" }, "out": { type: "string" },
-      "max-batches": { type: "string" }, "help": { type: "boolean" },
-    },
-  });
+  const { values } = parseArguments(args);
   if (values.help) {
     console.log("usage: npm run train -- [--epochs 10] [--batch-size 256] [--lr 0.9] [--data full|subset] [--model lenet|lenet-relu-max] [--optimizer sgd|adam] [--momentum M] [--seed 0] [--out out/train] [--max-batches N]");
     return;
