@@ -4,7 +4,7 @@ import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { allocate, isFloat } from "../tensor/dtype.js";
 import { formatShape, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { checkTensor } from "../tensor/arguments.js";
+import { checkTensor, typeName } from "../tensor/arguments.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -16,6 +16,9 @@ function checkReduction(reduction: unknown, op: string): void {
 }
 
 function classIndices(targets: Tensor | ArrayLike<number>, batch: number, classes: number): Int32Array {
+  if (!(targets instanceof Tensor) && (targets === null || typeof targets !== "object" || typeof targets.length !== "number")) {
+    throw new ValueError(`crossEntropy: argument 'target' must be a Tensor or an array of class indices, not ${typeName(targets)}`);
+  }
   const values = targets instanceof Tensor ? targets.data : targets;
   if (targets instanceof Tensor && targets.ndim !== 1) {
     throw new ShapeError(`crossEntropy: expected target of shape [${batch}] (class indices), but got ${formatShape(targets.shape)}`);

@@ -135,6 +135,8 @@ describe("item 13: huge sizes and non-tensor arguments get typed errors naming t
       ["addInPlace null", () => ones([2]).addInPlace(null as never), /^add_: argument 'other'/],
       ["crossEntropy", () => F.crossEntropy(null as never, [0]), /^crossEntropy: argument 'input'/],
       ["mseLoss", () => F.mseLoss(ones([2]), null as never), /^mseLoss: argument 'target'/],
+      ["maxPool2d kernel null", () => F.maxPool2d(ones([1, 1, 4, 4]), null as never), /^maxPool2d: kernel_size must be an integer or a pair of integers, but got kernel_size=null/],
+      ["crossEntropy target null", () => F.crossEntropy(ones([2, 3]), null as never), /^crossEntropy: argument 'target' must be a Tensor or an array of class indices, not NoneType/],
       ["tensor(undefined)", () => tensor(undefined as never), /^tensor: expected a number, a boolean, a nested array/],
       ["zeros(null)", () => zeros(null as never), /^zeros: size must be an array of integers/],
       ["backward(5)", () => ones([2], { requiresGrad: true }).mul(2).backward(5 as never), /^backward: argument 'gradient' must be a Tensor, not int/],
