@@ -7,6 +7,7 @@ import { allocate, checkAllocation, type FloatDType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { defaultLayerInit } from "./init.js";
 import { Module } from "./module.js";
+import { typeName } from "../tensor/arguments.js";
 
 export function checkPositiveInt(value: number, name: string, op: string): void {
   if (!Number.isInteger(value) || value <= 0) throw new ValueError(`${op}: ${name} must be a positive integer, but got ${value}`);
@@ -72,7 +73,11 @@ export class Flatten extends Module {
 export class Sequential extends Module {
   constructor(...layers: Module[]) {
     super();
-    layers.forEach((layer, i) => { (this as unknown as Record<string, Module>)[String(i)] = layer; });
+    layers.forEach((layer, i) => {
+      // A null or a function in the list would be skipped as a child and silently drop out of forward().
+      if (!(layer instanceof Module)) throw new ValueError(`Sequential: argument ${i} must be a Module, not ${typeName(layer)}`);
+      (this as unknown as Record<string, Module>)[String(i)] = layer;
+    });
   }
 
   /** The layers, in order. */

@@ -6,6 +6,7 @@ import { ShapeError, ValueError } from "../errors.js";
 import type { FloatDType } from "../tensor/dtype.js";
 import { formatShape, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkTensor, typeName } from "../tensor/arguments.js";
 
 export abstract class Module {
   /** train() / eval() switch; layers whose behaviour differs between the two read it. */
@@ -100,6 +101,9 @@ export abstract class Module {
 
   /** Copies values into the parameters; names and shapes must match exactly. */
   loadStateDict(state: Map<string, Tensor> | Record<string, Tensor>): void {
+    if (state === null || typeof state !== "object") {
+      throw new ValueError(`load_state_dict: expected a Map or an object of Tensors, but got ${typeName(state)}`);
+    }
     const entries = state instanceof Map ? state : new Map(Object.entries(state));
     const params = new Map(this.namedParameters());
     const missing = [...params.keys()].filter((k) => !entries.has(k));
@@ -109,6 +113,7 @@ export abstract class Module {
     }
     for (const [name, p] of params) {
       const value = entries.get(name)!;
+      checkTensor(value, "load_state_dict", name);
       if (!sameShape(value.shape, p.shape)) {
         throw new ShapeError(`load_state_dict: size mismatch for ${name}: copying a param with shape ${formatShape(value.shape)}, the shape in current model is ${formatShape(p.shape)}.`);
       }

@@ -8,6 +8,7 @@ import { DataError, ShapeError, ValueError } from "../errors.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { Module } from "./module.js";
+import { typeName } from "../tensor/arguments.js";
 
 interface HeaderEntry {
   dtype: string;
@@ -115,6 +116,7 @@ export function decodeWeights(bytes: Uint8Array, source = "weights"): { tensors:
 
 /** Writes model.namedParameters() to path (via a temporary file, so a crash never leaves half a file). */
 export function saveWeights(model: Module, path: string, metadata: Record<string, string> = {}): void {
+  checkModel(model, "saveWeights");
   const bytes = encodeWeights(model.namedParameters(), metadata);
   const temporary = `${path}.partial`;
   try {
@@ -131,6 +133,12 @@ export function saveWeights(model: Module, path: string, metadata: Record<string
   }
 }
 
+function checkModel(model: unknown, op: string): void {
+  if (model === null || typeof model !== "object" || typeof (model as Module).namedParameters !== "function") {
+    throw new ValueError(`${op}: argument 'model' must be a Module, not ${typeName(model)}`);
+  }
+}
+
 /** Removes our temporary file if it is there; never a directory (unlink refuses those), never throws. */
 function removeQuietly(path: string): void {
   try {
@@ -142,6 +150,7 @@ function removeQuietly(path: string): void {
 
 /** Reads a weights file into model; every parameter must be present with the model's shape. */
 export function loadWeights(model: Module, path: string): Module {
+  checkModel(model, "loadWeights");
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);

@@ -63,6 +63,9 @@ function resolve(shape: readonly number[], spec: SliceSpec): Range[] {
     if (!Number.isInteger(step) || step <= 0) throw new ValueError("index: step must be greater than zero");
     // Python slice semantics: negative bounds count from the end, out-of-range bounds clamp.
     const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
+    for (const bound of [sel[0], sel[1]]) {
+      if (bound != null && !Number.isInteger(bound)) throw new ValueError(`index: slice indices must be integers or null, but got ${bound}`);
+    }
     const start = sel[0] == null ? 0 : clamp(sel[0]);
     const end = sel[1] == null ? size : clamp(sel[1]);
     return { start, step, count: Math.max(0, Math.ceil((end - start) / step)), drop: false };

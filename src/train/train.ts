@@ -11,6 +11,7 @@ import type { Optimizer } from "../optim/optimizer.js";
 import { SGD } from "../optim/sgd.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { createProgress, epochLine, type EpochMetrics, type ProgressMode } from "./progress.js";
+import { typeName } from "../tensor/arguments.js";
 
 export type Batch = readonly Tensor[];
 
@@ -83,6 +84,10 @@ function makeOptimizer(net: Module, options: TrainOptions): Optimizer {
 
 export function train(net: Module, trainLoader: Iterable<Batch> & { length?: number }, testLoader: Iterable<Batch>,
   options: TrainOptions): TrainResult {
+  if (net === null || typeof net !== "object" || typeof (net as Module).forward !== "function") {
+    throw new ValueError(`train: argument 'net' must be a Module, not ${typeName(net)}`);
+  }
+  if (options === null || typeof options !== "object") throw new ValueError(`train: options must be an object, not ${typeName(options)}`);
   const { epochs, lr } = options;
   if (!Number.isInteger(epochs) || epochs <= 0) throw new ValueError(`train: epochs must be a positive integer, but got ${epochs}`);
   if (!(lr > 0)) throw new ValueError(`train: lr must be positive, but got ${lr}`);

@@ -3,7 +3,8 @@
 // test/fixtures/torch/edges.json (generate_edges.py): the same values, or a typed error carrying PyTorch's wording.
 import { describe, expect, it } from "vitest";
 import {
-  arange, ConvlabError, F, full, IndexError, nn, ones, tensor, Tensor, ValueError, DTypeError, zeros,
+  arange, ConvlabError, DataLoader, DTypeError, F, full, IndexError, nn, ones, optim, tensor, Tensor, TensorDataset, train,
+  ValueError, zeros,
 } from "../../src/index.js";
 import { loadFixture } from "../torch/fixtures.js";
 
@@ -137,6 +138,17 @@ describe("item 13: huge sizes and non-tensor arguments get typed errors naming t
       ["mseLoss", () => F.mseLoss(ones([2]), null as never), /^mseLoss: argument 'target'/],
       ["maxPool2d kernel null", () => F.maxPool2d(ones([1, 1, 4, 4]), null as never), /^maxPool2d: kernel_size must be an integer or a pair of integers, but got kernel_size=null/],
       ["crossEntropy target null", () => F.crossEntropy(ones([2, 3]), null as never), /^crossEntropy: argument 'target' must be a Tensor or an array of class indices, not NoneType/],
+      ["unfold kernel null", () => F.unfold(ones([1, 1, 4, 4]), null as never), /^unfold: kernel_size must be an integer or a pair/],
+      ["get with a fractional bound", () => ones([2, 3]).get([[0.5, 2]]), /^index: slice indices must be integers or null, but got 0\.5/],
+      ["SGD(null)", () => new optim.SGD(null as never, { lr: 0.1 }), /^SGD: params argument given to the optimizer should be an iterable of Tensors, but got NoneType/],
+      ["TensorDataset(null)", () => new TensorDataset(null as never), /^TensorDataset: argument 'tensors\[0\]' \(position 1\) must be Tensor, not NoneType/],
+      ["DataLoader(null)", () => new DataLoader(null as never), /^DataLoader: dataset must be a TensorDataset/],
+      ["Sequential(null)", () => new nn.Sequential(null as never), /^Sequential: argument 0 must be a Module, not NoneType/],
+      ["train(null)", () => train(null as never, [], [], { epochs: 1, lr: 0.1 }), /^train: argument 'net' must be a Module, not NoneType/],
+      ["loadStateDict(null)", () => new nn.Linear(1, 1).loadStateDict(null as never), /^load_state_dict: expected a Map or an object of Tensors/],
+      ["loadStateDict null values", () => new nn.Linear(1, 1).loadStateDict({ weight: null, bias: null } as never), /^load_state_dict: argument 'weight' must be Tensor, not NoneType/],
+      ["saveWeights(null)", () => nn.saveWeights(null as never, "/tmp/never-written"), /^saveWeights: argument 'model' must be a Module/],
+      ["init.uniform(null)", () => nn.init.uniform(null as never), /^uniform_: argument 'tensor' \(position 1\) must be Tensor/],
       ["tensor(undefined)", () => tensor(undefined as never), /^tensor: expected a number, a boolean, a nested array/],
       ["zeros(null)", () => zeros(null as never), /^zeros: size must be an array of integers/],
       ["backward(5)", () => ones([2], { requiresGrad: true }).mul(2).backward(5 as never), /^backward: argument 'gradient' must be a Tensor, not int/],
