@@ -177,7 +177,10 @@ function checkSaved(fn: GradFn): void {
   for (const s of fn.saved) {
     const now = versionOf(s.tensor);
     if (now === s.version) continue;
-    const which = s.isOutput ? `, which is output 0 of ${torchName(fn.name)},` : "";
+    // PyTorch names the node that made the tensor: this one for its own output, else the tensor's gradFn now.
+    if (!s.isOutput && s.tensor.viewBase !== null) syncView(s.tensor);
+    const maker = s.isOutput ? fn : s.tensor.gradFn;
+    const which = maker === null ? "" : `, which is output 0 of ${torchName(maker.name)},`;
     throw new AutogradError(`${torchName(fn.name)}: one of the variables needed for gradient computation has been `
       + `modified by an inplace operation: [${torchType(s.tensor)} ${formatShape(s.tensor.shape)}]${which} is at version `
       + `${now}; expected version ${s.version} instead. The last write was ${lastInPlaceOp(s.tensor)}. Hint: write to a `
