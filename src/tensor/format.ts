@@ -1,7 +1,7 @@
 // Printing like PyTorch's torch._tensor_str: same number formats, widths, line wrapping and summarisation,
 // so what a notebook prints can be compared with the book line by line.
 import type { Tensor } from "./tensor.js";
-import { torchName } from "../autograd/graph.js";
+import { syncView, torchName } from "../autograd/graph.js";
 
 const PRECISION = 4;
 const LINE_WIDTH = 80;
@@ -140,6 +140,7 @@ export function formatTensor(t: Tensor): string {
     text = t.ndim === 0 ? formatter.format(t.data[0]).trim() : body(t.data, t.shape, 0, 0, prefix.length, summarize, formatter);
   }
   if (t.dtype === "float64" || t.dtype === "int32") suffixes.push(`dtype=torch.${t.dtype}`);
+  if (t.viewBase !== null) syncView(t); // a view whose base was written in place shows its regenerated node
   if (t.gradFn) {
     suffixes.push(`grad_fn=<${torchName(t.gradFn.name)}>`);
   } else if (t.requiresGrad) {
