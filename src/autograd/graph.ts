@@ -85,9 +85,10 @@ const NOTHING_SAVED: readonly SavedTensor[] = Object.freeze([]);
 function save(saved: readonly (Tensor | null)[], output: Tensor | null, versions?: readonly number[]): readonly SavedTensor[] {
   if (saved.length === 0) return NOTHING_SAVED;
   const out: SavedTensor[] = [];
-  saved.forEach((t, i) => {
+  for (let i = 0; i < saved.length; i++) {
+    const t = saved[i];
     if (t !== null) out.push({ tensor: t, version: versions?.[i] ?? versionOf(t), isOutput: t === output });
-  });
+  }
   return out;
 }
 
@@ -102,13 +103,18 @@ export function record(
 ): Tensor {
   if (!gradEnabled) return output;
   let needed = false;
-  for (const t of inputs) {
+  const next: (Node | null)[] = new Array(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
     if (t.viewBase !== null) syncView(t);
-    if (t.requiresGrad) needed = true;
+    if (t.requiresGrad) {
+      needed = true;
+      next[i] = t.gradFn ?? t;
+    } else next[i] = null;
   }
   if (needed) {
     output.requiresGrad = true;
-    output.gradFn = { name, inputs, backward, next: inputs.map(edgeOf), saved: save(saved, output) };
+    output.gradFn = { name, inputs, backward, next, saved: save(saved, output) };
   }
   return output;
 }

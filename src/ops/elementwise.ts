@@ -20,6 +20,11 @@ function scalarLike(value: number, like: Tensor): Tensor {
   return Tensor.filled([], value, dtype);
 }
 
+/** The tensor to save for backward, or null for a JS number we wrapped ourselves: no one else can write to it. */
+function savable(operand: Operand, t: Tensor): Tensor | null {
+  return operand instanceof Tensor ? t : null;
+}
+
 function isOperand(v: unknown): boolean {
   return v instanceof Tensor || typeof v === "number" || typeof v === "boolean";
 }
@@ -134,7 +139,7 @@ export function mul(a: Operand, b: Operand): Tensor {
   return record(out, "MulBackward", [x, y], (g) => [
     x.requiresGrad ? sumToShape(mul(g, y), x.shape) : null,
     y.requiresGrad ? sumToShape(mul(g, x), y.shape) : null,
-  ], [y.requiresGrad ? x : null, x.requiresGrad ? y : null]);
+  ], [y.requiresGrad ? savable(a, x) : null, x.requiresGrad ? savable(b, y) : null]);
 }
 
 export function div(a: Operand, b: Operand): Tensor {
@@ -145,7 +150,7 @@ export function div(a: Operand, b: Operand): Tensor {
     x.requiresGrad ? sumToShape(div(g, y), x.shape) : null,
     // PyTorch's formula, from the inputs it saved: -g · (x / y) / y.
     y.requiresGrad ? sumToShape(neg(mul(g, div(div(x, y), y))), y.shape) : null,
-  ], [y.requiresGrad ? x : null, y]);
+  ], [y.requiresGrad ? savable(a, x) : null, savable(b, y)]);
 }
 
 export function pow(a: Operand, exponent: Operand): Tensor {
@@ -154,7 +159,7 @@ export function pow(a: Operand, exponent: Operand): Tensor {
   return record(out, "PowBackward", [x, y], (g) => [
     x.requiresGrad ? sumToShape(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
     y.requiresGrad ? sumToShape(mul(g, mul(out, log(x))), y.shape) : null,
-  ], [x, y, y.requiresGrad ? out : null]);
+  ], [savable(a, x), savable(exponent, y), y.requiresGrad ? out : null]);
 }
 
 export function neg(x: Tensor): Tensor {
