@@ -2,12 +2,14 @@
 //                  [--optimizer sgd|adam] [--momentum 0.9] [--seed 0] [--out dir] [--max-batches N]
 // Trains LeNet on Fashion-MNIST as d2l's train_ch6 does, prints the book's result line and throughput,
 // and writes metrics.json, the curves as an image, and the trained weights (safetensors layout).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import {
   DataLoader, lenet, loadFashionMnistSync, manualSeed, nn, train, ValueError, type EpochMetrics,
 } from "../src/index.js";
+import { fileError } from "../src/fs-errors.js";
 
 const MODELS = { "lenet": { activation: "sigmoid", pooling: "avg" }, "lenet-relu-max": { activation: "relu", pooling: "max" } } as const;
 
@@ -18,21 +20,59 @@ function number(value: string | undefined, name: string, fallback: number): numb
   return parsed;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      "epochs": { type: "string" }, "batch-size": { type: "string" }, "lr": { type: "string" },
-      "data": { type: "string" }, "model": { type: "string" }, "optimizer": { type: "string" },
-      "momentum": { type: "string" }, "seed": { type: "string" }, "out": { type: "string" },
-      "max-batches": { type: "string" }, "help": { type: "boolean" },
-    },
-  });
+function positiveInteger(value: string | undefined, name: string, fallback: number): number {
+  const parsed = number(value, name, fallback);
+  if (!Number.isInteger(parsed) || parsed <= 0) {
+    throw new ValueError(`train: --${name} must be a positive integer, but got '${value}'`);
+  }
+  return parsed;
+}
+
+/**
+ * Creates the output folder and writes (then removes) a probe file in it, before any training: a folder that
+ * cannot be written (a file in its path, no permission, a read-only disk) fails now, not after the run.
+ */
+function prepareOutDir(outDir: string): void {
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (error) {
+    throw fileError("train", "create the --out folder", outDir, error);
+  }
+  const probe = join(outDir, `.write-test-${process.pid}`);
+  try {
+    writeFileSync(probe, "");
+    unlinkSync(probe);
+  } catch (error) {
+    throw fileError("train", "write into the --out folder", outDir, error);
+  }
+}
+
+/** node's parseArgs, its errors (an unknown flag, a missing value) as ValueErrors naming the command. */
+function parseArguments(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        "epochs": { type: "string" }, "batch-size": { type: "string" }, "lr": { type: "string" },
+        "data": { type: "string" }, "model": { type: "string" }, "optimizer": { type: "string" },
+        "momentum": { type: "string" }, "seed": { type: "string" }, "out": { type: "string" },
+        "max-batches": { type: "string" }, "help": { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new ValueError(`train: ${(error as Error).message}`);
+  }
+}
+
+/** Runs the command line `args` (without node and the script); resolves when done, throws a typed error on misuse. */
+export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
+  const { values } = parseArguments(args);
   if (values.help) {
     console.log("usage: npm run train -- [--epochs 10] [--batch-size 256] [--lr 0.9] [--data full|subset] [--model lenet|lenet-relu-max] [--optimizer sgd|adam] [--momentum M] [--seed 0] [--out out/train] [--max-batches N]");
     return;
   }
-  const epochs = number(values.epochs, "epochs", 10);
-  const batchSize = number(values["batch-size"], "batch-size", 256);
+  const epochs = positiveInteger(values.epochs, "epochs", 10);
+  const batchSize = positiveInteger(values["batch-size"], "batch-size", 256);
   const optimizer = values.optimizer ?? "sgd";
   if (optimizer !== "sgd" && optimizer !== "adam") throw new ValueError(`train: --optimizer must be sgd or adam, but got '${optimizer}'`);
   const lr = number(values.lr, "lr", optimizer === "adam" ? 0.001 : 0.9);
@@ -42,7 +82,9 @@ async function main(): Promise<void> {
   const data = values.data ?? "full";
   if (data !== "full" && data !== "subset") throw new ValueError(`train: --data must be full or subset, but got '${data}'`);
   const outDir = resolve(values.out ?? "out/train");
-  const maxBatches = values["max-batches"] === undefined ? undefined : number(values["max-batches"], "max-batches", 0);
+  // --max-batches 0 would train on nothing and print NaN loss and accuracy.
+  const maxBatches = values["max-batches"] === undefined ? undefined : positiveInteger(values["max-batches"], "max-batches", 1);
+  prepareOutDir(outDir);
 
   // "full" uses the best source available (an explicit dir, the cache, Debian's package ...) and falls back to
   // the bundled subset with a note; "subset" always uses the bundled subset.
@@ -64,13 +106,17 @@ async function main(): Promise<void> {
   console.log(result.summary);
   console.log(`${result.examplesPerSec.toFixed(1)} examples/sec on cpu`);
 
-  mkdirSync(outDir, { recursive: true });
   const metrics = {
     model: modelName, optimizer, lr, batchSize, epochs, seed, data: trainSet.source,
     result: { trainLoss: result.trainLoss, trainAcc: result.trainAcc, testAcc: result.testAcc, examplesPerSec: result.examplesPerSec },
     history: result.history satisfies EpochMetrics[],
   };
-  writeFileSync(join(outDir, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
+  const metricsPath = join(outDir, "metrics.json");
+  try {
+    writeFileSync(metricsPath, JSON.stringify(metrics, null, 2) + "\n");
+  } catch (error) {
+    throw fileError("train", "write", metricsPath, error);
+  }
   nn.saveWeights(net, join(outDir, `${modelName}.safetensors`), { model: modelName, seed: String(seed) });
   const written = ["metrics.json", `${modelName}.safetensors`];
   written.push(...(await saveCurves(result.history, outDir)));
@@ -85,7 +131,9 @@ async function saveCurves(history: EpochMetrics[], outDir: string): Promise<stri
   return ["curves.svg"];
 }
 
-main().catch((error: Error) => {
-  console.error(`${error.name}: ${error.message}`);
-  process.exitCode = 1;
-});
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: Error) => {
+    console.error(`${error.name}: ${error.message}`);
+    process.exitCode = 1;
+  });
+}

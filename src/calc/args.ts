@@ -6,6 +6,9 @@ export type Pair = number | readonly [number, number] | readonly number[];
 
 /** Resolves a Pair to [height, width], checking that both are integers. */
 export function pairOf(value: Pair, name: string, op: string): [number, number] {
+  if (typeof value !== "number" && !Array.isArray(value)) {
+    throw new ValueError(`${op}: ${name} must be an integer or a pair of integers, but got ${name}=${formatValue(value)}`);
+  }
   const values = typeof value === "number" ? [value, value] : [...value];
   if (values.length !== 2) {
     throw new ValueError(`${op}: expected ${name} to be a single integer value or a list of 2 values to match the convolution dimensions, but got ${name}=${formatValue(value)}`);

@@ -3,6 +3,8 @@
 import { ShapeError, ValueError } from "../errors.js";
 import { formatValue, pairOf, checkShapeValues, type Pair } from "./args.js";
 import { padInfo } from "./pad-info.js";
+import { checkAllocation } from "../tensor/dtype.js";
+import { sizeOf } from "../tensor/shape.js";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
@@ -71,6 +73,10 @@ export function conv2dInfo(inputShape: readonly number[], weightShape: readonly 
   const [strideHeight, strideWidth] = pairOf(stride, "stride", op);
   const [dilationHeight, dilationWidth] = pairOf(dilation, "dilation", op);
   if (!Number.isInteger(groups)) throw new ValueError(`${op}: groups must be an integer, but got groups=${groups}`);
+  if (kernelHeight <= 0 || kernelWidth <= 0) {
+    // An empty window would make every output the bias alone, over a grid larger than the input.
+    throw new ValueError(`${op}: kernel size should be greater than zero, but got kernel_height: ${kernelHeight} kernel_width: ${kernelWidth}`);
+  }
 
   // Spread of one window: dilation·(k - 1) + 1 input pixels.
   const spanHeight = dilationHeight * (kernelHeight - 1) + 1;
@@ -123,6 +129,9 @@ export function conv2dInfo(inputShape: readonly number[], weightShape: readonly 
   const outHeight = Math.floor((paddedHeight - spanHeight) / strideHeight) + 1;
   const outWidth = Math.floor((paddedWidth - spanWidth) / strideWidth) + 1;
   const outputShape = batched ? [batchSize, outChannels, outHeight, outWidth] : [outChannels, outHeight, outWidth];
+  // Huge padding or strides of a huge input: refuse before any buffer of that size is asked for.
+  checkAllocation(sizeOf(outputShape), "float32", op, outputShape);
+  checkAllocation(weightInChannels * kernelHeight * kernelWidth * outHeight * outWidth, "float32", op);
   return {
     batched, batchSize, inChannels, inHeight, inWidth, outChannels, groups,
     inChannelsPerGroup: weightInChannels, outChannelsPerGroup: outChannels / groups,

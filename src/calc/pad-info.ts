@@ -1,5 +1,6 @@
 // Shape arithmetic and argument checks of F.pad, shared by the pad op and by conv2d's padding modes.
 import { ValueError, ShapeError } from "../errors.js";
+import { checkAllocation } from "../tensor/dtype.js";
 import { formatValue } from "./args.js";
 
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
@@ -66,6 +67,7 @@ export function padInfo(inputShape: readonly number[], pad: readonly number[], m
       throw new ShapeError(`${op}: ${mode} padding needs non-empty dimensions to copy from, but dimension ${dim} of input ${formatValue([...inputShape])} is empty`);
     }
   }
+  checkAllocation(outputShape.reduce((a, b) => a * b, 1), "float32", op, outputShape);
   return { mode: mode as PadMode, inputShape: [...inputShape], outputShape, before, after };
 }
 

@@ -5,6 +5,7 @@
 import { ValueError } from "../errors.js";
 import { Generator, defaultGenerator } from "../tensor/random.js";
 import type { BatchSource } from "./dataset.js";
+import { typeName } from "../tensor/arguments.js";
 
 export interface DataLoaderOptions {
   /** Samples per batch (default 1, as in PyTorch). */
@@ -30,6 +31,9 @@ export class DataLoader<Batch> implements Iterable<Batch> {
   private readonly generator: Generator | null;
 
   constructor(dataset: BatchSource<Batch>, options: DataLoaderOptions = {}) {
+    if (dataset === null || typeof dataset !== "object" || typeof dataset.length !== "number" || typeof dataset.batch !== "function") {
+      throw new ValueError(`DataLoader: dataset must be a TensorDataset or another source with length and batch(indices), but got ${typeName(dataset)}`);
+    }
     const batchSize = options.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new ValueError(`DataLoader: batchSize should be a positive integer value, but got batchSize=${batchSize}`);

@@ -4,6 +4,7 @@
 import { IndexError, ShapeError, ValueError } from "../errors.js";
 import type { Storage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkTensor } from "../tensor/arguments.js";
 
 /** Anything a DataLoader can draw batches from. */
 export interface BatchSource<Batch> {
@@ -17,6 +18,7 @@ export class TensorDataset implements BatchSource<Tensor[]> {
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new ValueError("TensorDataset: at least one tensor is required");
+    tensors.forEach((t, i) => checkTensor(t, "TensorDataset", `tensors[${i}]`, i + 1));
     for (const t of tensors) {
       if (t.ndim === 0) throw new ShapeError("TensorDataset: tensors need a first dimension to index samples along, got a 0-d tensor");
       if (t.shape[0] !== tensors[0].shape[0]) {

@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, unlinkSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { fileError } from "../fs-errors.js";
 import { dirname } from "node:path";
 import { DataError } from "../errors.js";
 
@@ -67,9 +68,22 @@ export async function downloadVerified(options: DownloadOptions): Promise<void> 
   }
   if (!response.body) throw new DataError(`download: ${url} answered with an empty body`);
 
-  mkdirSync(dirname(destination), { recursive: true });
+  // A cache folder that cannot be made or written is a DataError like every other download failure, so the
+  // loader falls back to the bundled subset with a note instead of stopping on a raw ENOTDIR / EACCES.
+  try {
+    mkdirSync(dirname(destination), { recursive: true });
+  } catch (error) {
+    await response.body.cancel().catch(() => undefined);
+    throw fileError("download", "create the cache folder", dirname(destination), error);
+  }
   const temporary = `${destination}.part-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const file = await open(temporary, "w");
+  let file: Awaited<ReturnType<typeof open>>;
+  try {
+    file = await open(temporary, "w");
+  } catch (error) {
+    await response.body.cancel().catch(() => undefined);
+    throw fileError("download", "write into the cache folder", dirname(destination), error);
+  }
   const hash = createHash("sha256");
   const reader = response.body.getReader();
   let received = 0;
@@ -101,7 +115,12 @@ export async function downloadVerified(options: DownloadOptions): Promise<void> 
     await file.close();
     if (!completed) removeQuietly(temporary);
   }
-  renameSync(temporary, destination);
+  try {
+    renameSync(temporary, destination);
+  } catch (error) {
+    removeQuietly(temporary);
+    throw fileError("download", "write", destination, error);
+  }
 }
 
 const MAX_REDIRECTS = 5;

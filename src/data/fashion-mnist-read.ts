@@ -6,6 +6,7 @@ import { DataError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, type FashionMnistFile, type Split } from "./fashion-mnist-files.js";
 import { gunzipFile, isGzip, parseIdx } from "./idx.js";
+import { fileError } from "../fs-errors.js";
 
 const IMAGE_SIZE = 28;
 
@@ -49,7 +50,7 @@ function readChecked(path: string, file: FashionMnistFile): CheckedIdx {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new DataError(`loadFashionMnist: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw fileError("loadFashionMnist", "read", path, error);
   }
   const content = isGzip(bytes) ? gunzipFile(bytes, path) : bytes;
   return { content, verified: content.length === file.contentBytes && sha256(content) === file.contentSha256 };

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { DataError } from "../errors.js";
+import { fileError } from "../fs-errors.js";
 
 /** Magic number of an IDX file of unsigned bytes with one dimension (labels). */
 export const IDX_LABELS_MAGIC = 0x00000801;
@@ -85,7 +86,7 @@ export function readIdx(path: string, expectedMagic?: number): IdxArray {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new DataError(`readIdx: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw fileError("readIdx", "read", path, error);
   }
   return parseIdx(isGzip(bytes) ? gunzipFile(bytes, path) : bytes, path, expectedMagic);
 }

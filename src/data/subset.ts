@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataError } from "../errors.js";
+import { fileError } from "../fs-errors.js";
 
 export const SUBSET_FOLDER = join("data", "fashion-mnist-subset");
 export const CHECKSUMS_FILE = "SHA256SUMS";
@@ -37,16 +38,25 @@ export function parseChecksums(text: string, path: string): Map<string, string> 
 }
 
 /** Check the named files in `dir` against its SHA256SUMS; throw a DataError naming the first bad one. */
+/** readFileSync with a DataError naming the file (a directory or an unreadable file in its place). */
+function readOrThrow(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw fileError("loadFashionMnist", "read", path, error);
+  }
+}
+
 export function verifyChecksums(dir: string, names: readonly string[]): void {
   const sumsPath = join(dir, CHECKSUMS_FILE);
   if (!existsSync(sumsPath)) throw new DataError(`loadFashionMnist: ${sumsPath} is missing`);
-  const sums = parseChecksums(readFileSync(sumsPath, "utf8"), sumsPath);
+  const sums = parseChecksums(readOrThrow(sumsPath).toString("utf8"), sumsPath);
   for (const name of names) {
     const path = join(dir, name);
     const expected = sums.get(name);
     if (expected === undefined) throw new DataError(`loadFashionMnist: ${sumsPath} lists no checksum for ${name}`);
     if (!existsSync(path)) throw new DataError(`loadFashionMnist: ${path} is missing`);
-    const actual = createHash("sha256").update(readFileSync(path)).digest("hex");
+    const actual = createHash("sha256").update(readOrThrow(path)).digest("hex");
     if (actual !== expected) {
       throw new DataError(`loadFashionMnist: checksum mismatch for ${path}: SHA-256 ${actual}, ${CHECKSUMS_FILE} says ${expected}`);
     }

@@ -57,8 +57,8 @@ export class Conv2d extends Module {
     }
     this.paddingMode = paddingMode;
     this.groups = groups;
-    this.weight = parameter([outChannels, inChannels / groups, ...this.kernelSize], dtype);
-    this.bias = bias ? parameter([outChannels], dtype) : null;
+    this.weight = parameter([outChannels, inChannels / groups, ...this.kernelSize], dtype, "Conv2d");
+    this.bias = bias ? parameter([outChannels], dtype, "Conv2d") : null;
     defaultLayerInit(this.weight, this.bias);
   }
 

@@ -1,11 +1,14 @@
 // Parameter initialisation, drawn as torch.nn.init draws it, in place and outside autograd.
 import { noGrad } from "../autograd/graph.js";
+import { bumpVersion } from "../autograd/version.js";
 import { ValueError } from "../errors.js";
 import { defaultGenerator, fillNormal, type Generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { checkTensor } from "../tensor/arguments.js";
 
 /** fan_in and fan_out of a weight: in/out features times the receptive-field size for conv weights. */
 export function fans(t: Tensor): { fanIn: number; fanOut: number } {
+  checkTensor(t, "init", "tensor", 1);
   if (t.ndim < 2) throw new ValueError("init: Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
   const receptive = t.shape.slice(2).reduce((p, d) => p * d, 1);
   return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
@@ -13,6 +16,7 @@ export function fans(t: Tensor): { fanIn: number; fanOut: number } {
 
 /** U(low, high), as tensor.uniform_(low, high). */
 export function uniform(t: Tensor, low = 0, high = 1, generator: Generator = defaultGenerator): Tensor {
+  checkTensor(t, "uniform_", "tensor", 1);
   noGrad(() => {
     const float32 = t.dtype === "float32";
     // ATen casts the bounds to the tensor's dtype and subtracts them there before scaling the uniform draw.
@@ -23,17 +27,22 @@ export function uniform(t: Tensor, low = 0, high = 1, generator: Generator = def
       t.data[i] = u * span + from;
     }
   });
+  bumpVersion(t, "uniform_");
   return t;
 }
 
 /** N(mean, std²), as tensor.normal_(mean, std). */
 export function normal(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
+  checkTensor(t, "normal_", "tensor", 1);
   fillNormal(t.data as Float32Array | Float64Array, generator, mean, std);
+  bumpVersion(t, "normal_");
   return t;
 }
 
 export function constant(t: Tensor, value: number): Tensor {
+  checkTensor(t, "constant_", "tensor", 1);
   t.data.fill(value);
+  bumpVersion(t, "fill_");
   return t;
 }
 

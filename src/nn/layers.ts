@@ -3,18 +3,21 @@ import { ValueError } from "../errors.js";
 import { linear } from "../ops/linear.js";
 import { relu, sigmoid, softmax, tanh } from "../ops/activation.js";
 import { flatten } from "../ops/shape-ops.js";
-import { allocate, type FloatDType } from "../tensor/dtype.js";
+import { allocate, checkAllocation, type FloatDType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { defaultLayerInit } from "./init.js";
 import { Module } from "./module.js";
+import { typeName } from "../tensor/arguments.js";
 
 export function checkPositiveInt(value: number, name: string, op: string): void {
   if (!Number.isInteger(value) || value <= 0) throw new ValueError(`${op}: ${name} must be a positive integer, but got ${value}`);
 }
 
 /** A fresh trainable tensor, filled by the layer's initialiser. */
-export function parameter(shape: number[], dtype: FloatDType = "float32"): Tensor {
-  const t = new Tensor(allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+export function parameter(shape: number[], dtype: FloatDType = "float32", op = "parameter"): Tensor {
+  const size = shape.reduce((p, d) => p * d, 1);
+  checkAllocation(size, dtype, op, shape);
+  const t = new Tensor(allocate(dtype, size, op), shape);
   t.requiresGrad = true;
   return t;
 }
@@ -27,8 +30,8 @@ export class Linear extends Module {
     super();
     checkPositiveInt(inFeatures, "in_features", "Linear");
     checkPositiveInt(outFeatures, "out_features", "Linear");
-    this.weight = parameter([outFeatures, inFeatures], dtype);
-    this.bias = bias ? parameter([outFeatures], dtype) : null;
+    this.weight = parameter([outFeatures, inFeatures], dtype, "Linear");
+    this.bias = bias ? parameter([outFeatures], dtype, "Linear") : null;
     defaultLayerInit(this.weight, this.bias);
   }
 
@@ -70,7 +73,11 @@ export class Flatten extends Module {
 export class Sequential extends Module {
   constructor(...layers: Module[]) {
     super();
-    layers.forEach((layer, i) => { (this as unknown as Record<string, Module>)[String(i)] = layer; });
+    layers.forEach((layer, i) => {
+      // A null or a function in the list would be skipped as a child and silently drop out of forward().
+      if (!(layer instanceof Module)) throw new ValueError(`Sequential: argument ${i} must be a Module, not ${typeName(layer)}`);
+      (this as unknown as Record<string, Module>)[String(i)] = layer;
+    });
   }
 
   /** The layers, in order. */

@@ -1,10 +1,12 @@
 // Module: a layer or a model. Like torch.nn.Module, parameters and sub-modules are found from the fields
 // a module sets (in the order it sets them), which is where PyTorch-style names such as "0.weight" come from.
 import { noGrad } from "../autograd/graph.js";
+import { bumpVersion } from "../autograd/version.js";
 import { ShapeError, ValueError } from "../errors.js";
 import type { FloatDType } from "../tensor/dtype.js";
 import { formatShape, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkTensor, typeName } from "../tensor/arguments.js";
 
 export abstract class Module {
   /** train() / eval() switch; layers whose behaviour differs between the two read it. */
@@ -99,6 +101,9 @@ export abstract class Module {
 
   /** Copies values into the parameters; names and shapes must match exactly. */
   loadStateDict(state: Map<string, Tensor> | Record<string, Tensor>): void {
+    if (state === null || typeof state !== "object") {
+      throw new ValueError(`load_state_dict: expected a Map or an object of Tensors, but got ${typeName(state)}`);
+    }
     const entries = state instanceof Map ? state : new Map(Object.entries(state));
     const params = new Map(this.namedParameters());
     const missing = [...params.keys()].filter((k) => !entries.has(k));
@@ -108,11 +113,15 @@ export abstract class Module {
     }
     for (const [name, p] of params) {
       const value = entries.get(name)!;
+      checkTensor(value, "load_state_dict", name);
       if (!sameShape(value.shape, p.shape)) {
         throw new ShapeError(`load_state_dict: size mismatch for ${name}: copying a param with shape ${formatShape(value.shape)}, the shape in current model is ${formatShape(p.shape)}.`);
       }
     }
-    for (const [name, p] of params) p.data.set(entries.get(name)!.data);
+    for (const [name, p] of params) {
+      p.data.set(entries.get(name)!.data);
+      bumpVersion(p, "loadStateDict"); // PyTorch's param.copy_()
+    }
   }
 
   /** One line per layer, like PyTorch's repr. */

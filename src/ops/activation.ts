@@ -5,6 +5,7 @@ import { allocate, isFloat } from "../tensor/dtype.js";
 import { normalizeDim, sizeOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { reluBackwardWasm, reluWasm, sigmoidBackwardWasm, sigmoidWasm } from "../kernels/wasm/conv-wasm.js";
+import { checkTensor } from "../tensor/arguments.js";
 
 function requireFloat(x: Tensor, op: string): void {
   if (!isFloat(x.dtype)) throw new DTypeError(`${op}: "${op}" not implemented for '${x.dtype}'`);
@@ -15,6 +16,7 @@ function requireFloat(x: Tensor, op: string): void {
  * float64 one, tested against sigmoidReference); float64 runs the readable loop.
  */
 export function sigmoid(x: Tensor): Tensor {
+  checkTensor(x, "sigmoid", "input", 1);
   requireFloat(x, "sigmoid");
   let out: Float32Array | Float64Array;
   if (x.data instanceof Float32Array) {
@@ -24,7 +26,7 @@ export function sigmoid(x: Tensor): Tensor {
     out = sigmoidReference(x.data as Float64Array);
   }
   const result = new Tensor(out, x.shape);
-  return record(result, "SigmoidBackward", [x], (g) => [new Tensor(sigmoidBackward(g.data as typeof out, out), x.shape)]);
+  return record(result, "SigmoidBackward", [x], (g) => [new Tensor(sigmoidBackward(g.data as typeof out, out), x.shape)], [result]);
 }
 
 /** dL/dx = dL/dy · y · (1 - y), from sigmoid's output y. */
@@ -49,6 +51,7 @@ export function sigmoidReference<T extends Float32Array | Float64Array>(xd: T): 
 }
 
 export function relu(x: Tensor): Tensor {
+  checkTensor(x, "relu", "input", 1);
   const xd = x.data, out = allocate(x.dtype, x.size);
   // float32 in WebAssembly SIMD, branch-free (on random signs this loop's branch mispredicts half the time).
   if (xd instanceof Float32Array && out instanceof Float32Array) reluWasm(xd, out);
@@ -60,10 +63,11 @@ export function relu(x: Tensor): Tensor {
     if (out instanceof Float32Array && gd instanceof Float32Array && grad instanceof Float32Array) reluBackwardWasm(gd, out, grad);
     else for (let i = 0; i < grad.length; i++) grad[i] = out[i] > 0 ? gd[i] : 0;
     return [new Tensor(grad, x.shape)];
-  });
+  }, [result]);
 }
 
 export function tanh(x: Tensor): Tensor {
+  checkTensor(x, "tanh", "input", 1);
   requireFloat(x, "tanh");
   const xd = x.data, out = allocate(x.dtype, x.size);
   for (let i = 0; i < out.length; i++) out[i] = Math.tanh(xd[i]);
@@ -72,7 +76,7 @@ export function tanh(x: Tensor): Tensor {
     const grad = allocate(g.dtype, x.size), gd = g.data;
     for (let i = 0; i < grad.length; i++) grad[i] = gd[i] * (1 - out[i] * out[i]);
     return [new Tensor(grad, x.shape)];
-  });
+  }, [result]);
 }
 
 /** Walks every 1-D lane along `dim`: fn(base, n, stride). */
@@ -83,6 +87,7 @@ function lanes(shape: readonly number[], dim: number, fn: (base: number, n: numb
 
 /** log(softmax(x)) computed as x - max - log(sum(exp(x - max))): stable for logits like ±1000. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  checkTensor(x, "logSoftmax", "input", 1);
   requireFloat(x, "logSoftmax");
   const d = normalizeDim(dim, x.ndim, "logSoftmax");
   const shape = x.ndim === 0 ? [1] : x.shape;
@@ -108,10 +113,11 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
       }
     });
     return [new Tensor(grad, x.shape)];
-  });
+  }, [result]);
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {
+  checkTensor(x, "softmax", "input", 1);
   requireFloat(x, "softmax");
   const d = normalizeDim(dim, x.ndim, "softmax");
   const shape = x.ndim === 0 ? [1] : x.shape;
@@ -135,5 +141,5 @@ export function softmax(x: Tensor, dim: number): Tensor {
       }
     });
     return [new Tensor(grad, x.shape)];
-  });
+  }, [result]);
 }

@@ -45,7 +45,8 @@ export function conv2dActivation(input: Tensor, weight: Tensor, bias: Tensor | n
   conv2dDirectForwardWasm(x, w, b, info, y, kind);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   const name = kind === "sigmoid" ? "ConvolutionSigmoidBackward" : "ConvolutionReluBackward";
-  return record(new Tensor(y, info.outputShape), name, inputs, (gradOutput) => {
+  const output = new Tensor(y, info.outputShape);
+  return record(output, name, inputs, (gradOutput) => {
     const gy = gradOutput.data as Float32Array;
     const gw = weight.requiresGrad ? new Float32Array(weight.size) : null;
     const gx = input.requiresGrad ? new Float32Array(input.size) : null;
@@ -53,7 +54,7 @@ export function conv2dActivation(input: Tensor, weight: Tensor, bias: Tensor | n
     if (directBackward) conv2dDirectWeightGradWasm(x, gy, info, gw!, gb, { kind, output: y });
     else conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, { kind, output: y });
     return wasmGradients(input, weight, bias, gx, gw, gb);
-  });
+  }, [input, weight, output]); // the activation's output too: its backward reads it, as sigmoid's and relu's do
 }
 
 /**
@@ -76,5 +77,5 @@ export function conv2dSigmoidAvgPool2(input: Tensor, weight: Tensor, bias: Tenso
     const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
     convBlockBackwardWasm(x, w, b, gradOutput.data as Float32Array, info, gx, gw, gb, kept, directBackward);
     return wasmGradients(input, weight, bias, gx, gw, gb);
-  });
+  }, [input, weight]);
 }

@@ -14,6 +14,7 @@ import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { pad } from "./pad.js";
 import { col2im, columnRows, im2col } from "./unfold.js";
+import { checkOptionalTensor, checkTensor } from "../tensor/arguments.js";
 
 export function checkDtypes(input: Tensor, weight: Tensor, bias: Tensor | null, op: string): void {
   if (!isFloat(input.dtype)) throw new DTypeError(`${op}: expected a floating point input, but got ${input.dtype}`);
@@ -42,6 +43,9 @@ export type ConvKernels = "fast" | "readable";
 /** conv2d with a choice of kernels, for the tests that hold the fast kernels to the readable ones. */
 export function conv2dWith(kernels: ConvKernels, input: Tensor, weight: Tensor, bias: Tensor | null = null,
   options: Conv2dOptions = {}): Tensor {
+  checkTensor(input, "conv2d", "input", 1);
+  checkTensor(weight, "conv2d", "weight", 2);
+  checkOptionalTensor(bias, "conv2d", "bias", 3);
   checkDtypes(input, weight, bias, "conv2d");
   const info = conv2dInfo(input.shape, weight.shape, options, bias?.shape ?? null);
   const padded = info.padTop + info.padBottom + info.padLeft + info.padRight > 0;
@@ -144,7 +148,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv
     const gradBias = bias !== null && bias.requiresGrad ? new Tensor(biasGradient(gy, info), bias.shape) : null;
     const gradInput = gx && new Tensor(gx, input.shape), gradWeight = gw && new Tensor(gw, weight.shape);
     return bias === null ? [gradInput, gradWeight] : [gradInput, gradWeight, gradBias];
-  });
+  }, [input, weight]);
 }
 
 /**
@@ -177,7 +181,7 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
     else if (chunkedBackward) conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb);
     else conv2dBackwardWasm(x, w, gy, info, gx, gw, kept, gb);
     return wasmGradients(input, weight, bias, gx, gw, gb);
-  });
+  }, [input, weight]);
 }
 
 /** The gradients a float32 convolution's backward returns, in record()'s order of inputs (null: not needed). */

@@ -5,6 +5,7 @@ import { ShapeError } from "../errors.js";
 import { allocate, floatResult, promote, type FloatStorage } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkTensor } from "../tensor/arguments.js";
 
 /**
  * Two-dimensional cross-correlation of X (h × w) with the kernel K (kh × kw): an (h - kh + 1) × (w - kw + 1) output,
@@ -13,6 +14,8 @@ import { Tensor } from "../tensor/tensor.js";
  * as the book's corr2d_multi_in. Differentiable in X and K.
  */
 export function corr2d(X: Tensor, K: Tensor): Tensor {
+  checkTensor(X, "corr2d", "X", 1);
+  checkTensor(K, "corr2d", "K", 2);
   return slide(X, K, false, "corr2d");
 }
 
@@ -22,6 +25,8 @@ export function corr2d(X: Tensor, K: Tensor): Tensor {
  * Deep-learning "convolutions" (conv2d) are cross-correlations; this is the one from signal processing.
  */
 export function convolve2d(X: Tensor, K: Tensor): Tensor {
+  checkTensor(X, "convolve2d", "X", 1);
+  checkTensor(K, "convolve2d", "K", 2);
   return slide(X, K, true, "convolve2d");
 }
 
@@ -77,5 +82,5 @@ function slide(X: Tensor, K: Tensor, flip: boolean, op: string): Tensor {
       }
     }
     return [dX && new Tensor(dX, X.shape), dK && new Tensor(dK, K.shape)];
-  });
+  }, [K.requiresGrad ? X : null, X.requiresGrad ? K : null]);
 }

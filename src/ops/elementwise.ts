@@ -1,7 +1,11 @@
 // Elementwise arithmetic with NumPy/PyTorch broadcasting, each op with its backward.
-import { record } from "../autograd/graph.js";
-import { AutogradError, DTypeError, ShapeError } from "../errors.js";
-import { allocate, floatResult, isFloat, promote, type DType, type Storage } from "../tensor/dtype.js";
+import { checkInPlace, record, recordInPlace } from "../autograd/graph.js";
+import { bumpVersion, versionOf } from "../autograd/version.js";
+import { DTypeError, ShapeError, ValueError } from "../errors.js";
+import { typeName } from "../tensor/arguments.js";
+import {
+  allocate, castToInt32, floatResult, isFloat, promote, storeScalar, type DType, type Storage,
+} from "../tensor/dtype.js";
 import { broadcastShapes, broadcastStrides, formatShape, sameShape, sizeOf, type Shape } from "../tensor/shape.js";
 import { isGradEnabled } from "../autograd/graph.js";
 import { Tensor, type Operand } from "../tensor/tensor.js";
@@ -16,7 +20,19 @@ function scalarLike(value: number, like: Tensor): Tensor {
   return Tensor.filled([], value, dtype);
 }
 
-function operands(a: Operand, b: Operand): [Tensor, Tensor] {
+/** The tensor to save for backward, or null for a JS number we wrapped ourselves: no one else can write to it. */
+function savable(operand: Operand, t: Tensor): Tensor | null {
+  return operand instanceof Tensor ? t : null;
+}
+
+function isOperand(v: unknown): boolean {
+  return v instanceof Tensor || typeof v === "number" || typeof v === "boolean";
+}
+
+function operands(a: Operand, b: Operand, op: string): [Tensor, Tensor] {
+  // null would become 0 and "x" NaN without a word; PyTorch refuses both.
+  if (!isOperand(a)) throw new ValueError(`${op}: argument 'input' must be a Tensor or a number, not ${typeName(a)}`);
+  if (!isOperand(b)) throw new ValueError(`${op}: argument 'other' must be a Tensor or a number, not ${typeName(b)}`);
   if (a instanceof Tensor && b instanceof Tensor) return [a, b];
   if (a instanceof Tensor) return [a, scalarLike(b as number, a)];
   if (b instanceof Tensor) return [scalarLike(a as number, b), b];
@@ -91,7 +107,7 @@ export function cast(x: Tensor, dtype: DType, forceCopy = false): Tensor {
   if (dtype === x.dtype && !forceCopy) return x;
   const out = allocate(dtype, x.size);
   if (dtype === "bool") for (let i = 0; i < out.length; i++) out[i] = x.data[i] !== 0 ? 1 : 0;
-  else if (dtype === "int32") for (let i = 0; i < out.length; i++) out[i] = Math.trunc(x.data[i]);
+  else if (dtype === "int32") for (let i = 0; i < out.length; i++) out[i] = castToInt32(x.data[i]);
   else out.set(x.data);
   const result = new Tensor(out, x.shape);
   if (isFloat(dtype) && isFloat(x.dtype)) {
@@ -106,43 +122,44 @@ function arithmeticDtype(a: Tensor, b: Tensor): DType {
 }
 
 export function add(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, "add");
   const out = broadcastApply(x, y, arithmeticDtype(x, y), (p, q) => p + q, "add");
   return record(out, "AddBackward", [x, y], (g) => [sumToShape(g, x.shape), sumToShape(g, y.shape)]);
 }
 
 export function sub(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, "sub");
   const out = broadcastApply(x, y, arithmeticDtype(x, y), (p, q) => p - q, "sub");
   return record(out, "SubBackward", [x, y], (g) => [sumToShape(g, x.shape), sumToShape(neg(g), y.shape)]);
 }
 
 export function mul(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, "mul");
   const out = broadcastApply(x, y, arithmeticDtype(x, y), (p, q) => p * q, "mul");
   return record(out, "MulBackward", [x, y], (g) => [
     x.requiresGrad ? sumToShape(mul(g, y), x.shape) : null,
     y.requiresGrad ? sumToShape(mul(g, x), y.shape) : null,
-  ]);
+  ], [y.requiresGrad ? savable(a, x) : null, x.requiresGrad ? savable(b, y) : null]);
 }
 
 export function div(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, "div");
   const dtype = floatResult(arithmeticDtype(x, y)); // true division, as torch.div
   const out = broadcastApply(x, y, dtype, (p, q) => p / q, "div");
   return record(out, "DivBackward", [x, y], (g) => [
     x.requiresGrad ? sumToShape(div(g, y), x.shape) : null,
-    y.requiresGrad ? sumToShape(neg(div(mul(g, out), y)), y.shape) : null,
-  ]);
+    // PyTorch's formula, from the inputs it saved: -g · (x / y) / y.
+    y.requiresGrad ? sumToShape(neg(mul(g, div(div(x, y), y))), y.shape) : null,
+  ], [y.requiresGrad ? savable(a, x) : null, savable(b, y)]);
 }
 
 export function pow(a: Operand, exponent: Operand): Tensor {
-  const [x, y] = operands(a, exponent);
+  const [x, y] = operands(a, exponent, "pow");
   const out = broadcastApply(x, y, arithmeticDtype(x, y), Math.pow, "pow");
   return record(out, "PowBackward", [x, y], (g) => [
     x.requiresGrad ? sumToShape(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
     y.requiresGrad ? sumToShape(mul(g, mul(out, log(x))), y.shape) : null,
-  ]);
+  ], [savable(a, x), savable(exponent, y), y.requiresGrad ? out : null]);
 }
 
 export function neg(x: Tensor): Tensor {
@@ -152,22 +169,22 @@ export function neg(x: Tensor): Tensor {
 
 export function exp(x: Tensor): Tensor {
   const out = mapUnary(x, floatResult(x.dtype), Math.exp);
-  return record(out, "ExpBackward", [x], (g) => [mul(g, out)]);
+  return record(out, "ExpBackward", [x], (g) => [mul(g, out)], [out]);
 }
 
 export function log(x: Tensor): Tensor {
   const out = mapUnary(x, floatResult(x.dtype), Math.log);
-  return record(out, "LogBackward", [x], (g) => [div(g, x)]);
+  return record(out, "LogBackward", [x], (g) => [div(g, x)], [x]);
 }
 
 export function sqrt(x: Tensor): Tensor {
   const out = mapUnary(x, floatResult(x.dtype), Math.sqrt);
-  return record(out, "SqrtBackward", [x], (g) => [div(g, mul(out, 2))]);
+  return record(out, "SqrtBackward", [x], (g) => [div(g, mul(out, 2))], [out]);
 }
 
 export function abs(x: Tensor): Tensor {
   const out = mapUnary(x, x.dtype, Math.abs);
-  return record(out, "AbsBackward", [x], (g) => [mul(g, mapUnary(x, x.dtype, Math.sign))]);
+  return record(out, "AbsBackward", [x], (g) => [mul(g, mapUnary(x, x.dtype, Math.sign))], [x]);
 }
 
 const comparisons = {
@@ -181,41 +198,91 @@ const comparisons = {
 
 /** Elementwise comparison; a bool tensor, no gradient. */
 export function compare(a: Operand, b: Operand, op: keyof typeof comparisons): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, op);
   return broadcastApply(x, y, "bool", comparisons[op], op);
 }
 
-/** x op= value, in place and outside autograd (optimizer updates, the book's manual SGD step). */
-export function inPlace(x: Tensor, value: Operand, op: "add" | "sub" | "mul" | "fill"): void {
-  if (isGradEnabled() && x.requiresGrad && x.isLeaf) {
-    throw new AutogradError(`${op}_: a leaf Variable that requires grad is being used in an in-place operation.`);
+type InPlaceOp = "add" | "sub" | "mul" | "fill";
+
+/** The node PyTorch records for each in-place op (fill_ with a tensor is copy_). */
+const IN_PLACE_NODES = { add: "AddBackward", sub: "SubBackward", mul: "MulBackward", fill: "FillBackward" } as const;
+
+/**
+ * x op= value in place (x.add_(v), x.sub_(v), x.mul_(v), x.fill_(v) / copy_(v)). Optimizer updates and the book's
+ * manual SGD step run it under noGrad; with grad mode on and x (or value) in a graph, it records its backward as
+ * PyTorch does, and every call bumps x's version so backward can refuse values it saved before the write.
+ */
+export function inPlace(x: Tensor, value: Operand, op: InPlaceOp): void {
+  const name = `${op}_`;
+  if (!(value instanceof Tensor) && typeof value !== "number") {
+    throw new ValueError(`${name}: argument 'other' must be a Tensor or a number, not ${typeName(value)}`);
   }
-  const xd: Storage = x.data;
+  checkInPlace(x, name);
   if (typeof value === "number") {
-    if (op === "fill") xd.fill(value);
-    else if (op === "add") for (let i = 0; i < xd.length; i++) xd[i] += value;
-    else if (op === "sub") for (let i = 0; i < xd.length; i++) xd[i] -= value;
-    else for (let i = 0; i < xd.length; i++) xd[i] *= value;
+    if (op !== "fill" && !isFloat(x.dtype) && (!Number.isInteger(value) || x.dtype === "bool")) {
+      const from = Number.isInteger(value) ? "Long" : "Float";
+      throw new DTypeError(`${name}: result type ${from} can't be cast to the desired output type ${TORCH_TYPE_NAMES[x.dtype]}`);
+    }
+    const stored = op === "fill" ? storeScalar(value, x.dtype, name) : value;
+    writeScalar(x.data, stored, op);
+    bumpVersion(x, name);
+    recordInPlace(x, IN_PLACE_NODES[op], [], (g) => [
+      op === "fill" ? Tensor.filled(g.shape, 0, g.dtype) : op === "mul" ? mul(g, value) : g,
+    ]);
     return;
   }
-  if (!isFloat(x.dtype) && isFloat(value.dtype)) {
-    throw new DTypeError(`${op}_: result type Float can't be cast to the desired output type ${x.dtype}`);
+  if (op !== "fill" && !isFloat(x.dtype) && isFloat(value.dtype)) {
+    throw new DTypeError(`${name}: result type Float can't be cast to the desired output type ${TORCH_TYPE_NAMES[x.dtype]}`);
   }
-  const shape = broadcastShapes(x.shape, value.shape, `${op}_`);
+  const shape = broadcastShapes(x.shape, value.shape, name);
   if (!sameShape(shape, x.shape)) {
-    throw new ShapeError(`${op}_: output with shape ${formatShape(x.shape)} doesn't match the broadcast shape ${formatShape(shape)}`);
+    throw new ShapeError(`${name}: output with shape ${formatShape(x.shape)} doesn't match the broadcast shape ${formatShape(shape)}`);
   }
-  const vd = value.data;
-  if (vd.length === xd.length) {
-    if (op === "fill") xd.set(vd);
-    else if (op === "add") for (let i = 0; i < xd.length; i++) xd[i] += vd[i];
-    else if (op === "sub") for (let i = 0; i < xd.length; i++) xd[i] -= vd[i];
-    else for (let i = 0; i < xd.length; i++) xd[i] *= vd[i];
-    return;
-  }
-  const expanded = broadcastApply(x, value, x.dtype, (_p, q) => q, op).data;
-  for (let i = 0; i < xd.length; i++) {
-    xd[i] = op === "fill" ? expanded[i] : op === "add" ? xd[i] + expanded[i] : op === "sub" ? xd[i] - expanded[i] : xd[i] * expanded[i];
-  }
+  // x.add_(x) and writes from a view of x: read the values as they were before the write. mul_ saves its value
+  // for backward (at its version before the write, as PyTorch), so x.mul_(view of x) cannot run backward.
+  const valueVersion = versionOf(value);
+  const v = value.data === x.data && op !== "mul" ? copyOf(value) : value;
+  const vd = op === "mul" && value.data === x.data ? value.data.slice() : null;
+  const recording = isGradEnabled() && (x.requiresGrad || v.requiresGrad || x.viewBase !== null);
+  const before = recording && op === "mul" && v.requiresGrad ? new Tensor(x.data.slice(), x.shape) : null;
+  // PyTorch's mul_ saves its value only when the target's old values need a gradient (which the value scales).
+  const targetNeedsGrad = x.requiresGrad || (x.viewBase?.requiresGrad ?? false);
+  writeTensor(x, vd === null ? v : new Tensor(vd, v.shape), op);
+  bumpVersion(x, name);
+  if (!recording) return;
+  const toValue = (g: Tensor) => sumToShape(g, v.shape).to(v.dtype);
+  recordInPlace(x, op === "fill" ? "CopyBackwards" : IN_PLACE_NODES[op], [v], (g) => {
+    if (op === "add") return [g, toValue(g)];
+    if (op === "sub") return [g, toValue(neg(g))];
+    if (op === "fill") return [Tensor.filled(g.shape, 0, g.dtype), toValue(g)];
+    return [mul(g, v), before === null ? null : toValue(mul(g, before))];
+  }, op === "mul" && targetNeedsGrad ? [v] : [], [valueVersion]);
 }
 
+const TORCH_TYPE_NAMES = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" } as const;
+
+/** A copy of a value that shares x's storage, made through clone() when it needs a gradient (which then reaches it). */
+function copyOf(t: Tensor): Tensor {
+  return isGradEnabled() && t.requiresGrad ? cast(t, t.dtype, true) : new Tensor(t.data.slice(), t.shape);
+}
+
+function writeScalar(xd: Storage, value: number, op: InPlaceOp): void {
+  if (op === "fill") xd.fill(value);
+  else if (op === "add") for (let i = 0; i < xd.length; i++) xd[i] += value;
+  else if (op === "sub") for (let i = 0; i < xd.length; i++) xd[i] -= value;
+  else for (let i = 0; i < xd.length; i++) xd[i] *= value;
+}
+
+function writeTensor(x: Tensor, value: Tensor, op: InPlaceOp): void {
+  const xd = x.data;
+  const vd = value.data.length === xd.length ? value.data
+    : broadcastApply(x, value, value.dtype, (_p, q) => q, `${op}_`).data;
+  if (op === "fill") {
+    if (x.dtype === value.dtype) xd.set(vd);
+    else if (x.dtype === "bool") for (let i = 0; i < xd.length; i++) xd[i] = vd[i] !== 0 ? 1 : 0;
+    else if (x.dtype === "int32") for (let i = 0; i < xd.length; i++) xd[i] = castToInt32(vd[i]);
+    else xd.set(vd);
+  } else if (op === "add") for (let i = 0; i < xd.length; i++) xd[i] += vd[i];
+  else if (op === "sub") for (let i = 0; i < xd.length; i++) xd[i] -= vd[i];
+  else for (let i = 0; i < xd.length; i++) xd[i] *= vd[i];
+}

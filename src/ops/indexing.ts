@@ -1,9 +1,11 @@
 // Basic slicing, NumPy style: X.get(":, 2:6") reads, X.set(":, 2:6", 0) writes in place (PyTorch's X[:, 2:6] = 0).
-import { record } from "../autograd/graph.js";
-import { AutogradError, IndexError, ShapeError, ValueError } from "../errors.js";
-import { allocate } from "../tensor/dtype.js";
+import { checkInPlace, noGrad, record, recordInPlace } from "../autograd/graph.js";
+import { bumpVersion } from "../autograd/version.js";
+import { IndexError, ShapeError, ValueError } from "../errors.js";
+import { allocate, castToInt32, isFloat, storeScalar } from "../tensor/dtype.js";
 import { broadcastShapes, formatShape, sameShape, sizeOf, stridesOf } from "../tensor/shape.js";
-import { isGradEnabled } from "../autograd/graph.js";
+import { sumToShape } from "./elementwise.js";
+import { typeName } from "../tensor/arguments.js";
 import { Tensor, type NestedArray, type Operand } from "../tensor/tensor.js";
 
 /** One dimension's selector: an index (drops the dim), null (all), or [start, end, step] (ends exclusive, may be null). */
@@ -36,7 +38,15 @@ function parseString(spec: string): DimSelector[] {
 }
 
 function resolve(shape: readonly number[], spec: SliceSpec): Range[] {
+  if (typeof spec !== "string" && typeof spec !== "number" && !Array.isArray(spec)) {
+    throw new IndexError(`index: only integers, slices (\`:\`), a string like ":, 1:3" or an array of them are valid indices (got ${spec === null ? "null" : typeof spec})`);
+  }
   const selectors: DimSelector[] = typeof spec === "string" ? parseString(spec) : typeof spec === "number" ? [spec] : spec;
+  selectors.forEach((sel) => {
+    const ok = sel === null || sel === undefined || typeof sel === "number"
+      || (Array.isArray(sel) && sel.length <= 3 && sel.every((b) => b === null || b === undefined || typeof b === "number"));
+    if (!ok) throw new IndexError(`index: only integers, null (all) and [start, end, step] are valid indices, but got ${JSON.stringify(sel)}`);
+  });
   if (selectors.length > shape.length) {
     throw new IndexError(`index: too many indices for tensor of dimension ${shape.length}`);
   }
@@ -53,6 +63,9 @@ function resolve(shape: readonly number[], spec: SliceSpec): Range[] {
     if (!Number.isInteger(step) || step <= 0) throw new ValueError("index: step must be greater than zero");
     // Python slice semantics: negative bounds count from the end, out-of-range bounds clamp.
     const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
+    for (const bound of [sel[0], sel[1]]) {
+      if (bound != null && !Number.isInteger(bound)) throw new ValueError(`index: slice indices must be integers or null, but got ${bound}`);
+    }
     const start = sel[0] == null ? 0 : clamp(sel[0]);
     const end = sel[1] == null ? size : clamp(sel[1]);
     return { start, step, count: Math.max(0, Math.ceil((end - start) / step)), drop: false };
@@ -92,31 +105,64 @@ export function get(x: Tensor, spec: SliceSpec): Tensor {
   });
 }
 
+/** The value to write as a tensor: a tensor as it is, JS numbers and nested arrays stored as x's dtype stores them. */
 function toTensor(value: Operand | NestedArray, like: Tensor): Tensor {
   if (value instanceof Tensor) return value;
-  if (typeof value === "number" || typeof value === "boolean") return Tensor.filled([], Number(value), like.dtype);
-  const flat = (value as unknown[]).flat(Infinity as 1) as number[];
+  if (typeof value === "number" || typeof value === "boolean") {
+    return Tensor.filled([], storeScalar(Number(value), like.dtype, "set"), like.dtype);
+  }
+  if (!Array.isArray(value)) {
+    throw new ValueError(`set: can't assign a ${typeName(value)} to a ${torchTypeName(like)} (assign a number, a boolean, a nested array or a Tensor)`);
+  }
+  const flat = (value as unknown[]).flat(Infinity as 1) as unknown[];
   const shape: number[] = [];
   for (let level: unknown = value; Array.isArray(level); level = level[0]) shape.push(level.length);
+  if (sizeOf(shape) !== flat.length) throw new ShapeError(`set: the nested array ${JSON.stringify(value)} is not rectangular`);
   const data = allocate(like.dtype, flat.length);
-  flat.forEach((v, i) => { data[i] = Number(v); });
+  flat.forEach((v, i) => {
+    if (typeof v !== "number" && typeof v !== "boolean") {
+      throw new ValueError(`set: can't assign a ${typeName(v)} to a ${torchTypeName(like)} (the nested array must hold numbers or booleans)`);
+    }
+    data[i] = storeScalar(Number(v), like.dtype, "set");
+  });
   return new Tensor(data, shape);
 }
 
-/** Writes value (broadcast to the selection) into x in place. Not recorded by autograd. */
+function torchTypeName(t: Tensor): string {
+  return `torch.${{ float32: "Float", float64: "Double", int32: "Int", bool: "Bool" }[t.dtype]}Tensor`;
+}
+
+/**
+ * Writes value (broadcast to the selection) into x in place, as PyTorch's X[spec] = value. With grad mode on and
+ * x or the value in a graph, the write records PyTorch's CopySlices node: the selected elements take their gradient
+ * from the value (summed back over broadcasting) and pass none to what x held before.
+ */
 export function set(x: Tensor, spec: SliceSpec, value: Operand | NestedArray): void {
-  if (isGradEnabled() && x.requiresGrad && x.isLeaf) {
-    throw new AutogradError("set: a leaf Variable that requires grad is being used in an in-place operation.");
-  }
+  checkInPlace(x, "set", true); // X[spec] = v writes through a view of X, as in PyTorch
   const ranges = resolve(x.shape, spec);
   const selShape = ranges.filter((r) => !r.drop).map((r) => r.count);
-  const v = toTensor(value, x);
+  let v = toTensor(value, x);
   const target = broadcastShapes(selShape, v.shape, "set");
   if (!sameShape(target, selShape)) {
     throw new ShapeError(`set: shape mismatch: value tensor of shape ${formatShape(v.shape)} cannot be broadcast to indexing result of shape ${formatShape(selShape)}`);
   }
-  const values = v.size === 1 ? null : v.mul(Tensor.filled(selShape, 1, v.dtype)).data;
+  if (v.data === x.data) v = v.clone(); // a view of x itself: read it before it is overwritten
+  const values = v.size === 1 ? null : noGrad(() => v.mul(Tensor.filled(selShape, 1, v.dtype))).data;
   const xd = x.data;
-  const scalar = v.data[0];
-  walk(x.shape, ranges, (src, k) => { xd[src] = values === null ? scalar : values[k]; });
+  const convert = v.dtype === x.dtype || isFloat(x.dtype) ? null : x.dtype === "bool" ? (n: number) => (n !== 0 ? 1 : 0) : castToInt32;
+  const scalar = convert === null ? v.data[0] : convert(v.data[0]);
+  if (values === null) walk(x.shape, ranges, (src) => { xd[src] = scalar; });
+  else if (convert === null) walk(x.shape, ranges, (src, k) => { xd[src] = values[k]; });
+  else walk(x.shape, ranges, (src, k) => { xd[src] = convert(values[k]); });
+  bumpVersion(x, "set");
+  const written = v;
+  const gradValue = isFloat(written.dtype) && isFloat(x.dtype);
+  recordInPlace(x, "CopySlices", gradValue ? [written] : [], (g) => {
+    const before = g.data.slice();
+    walk(x.shape, ranges, (src) => { before[src] = 0; });
+    if (!gradValue) return [new Tensor(before, x.shape)];
+    const selected = allocate(g.dtype, sizeOf(selShape));
+    walk(x.shape, ranges, (src, k) => { selected[k] = g.data[src]; });
+    return [new Tensor(before, x.shape), sumToShape(new Tensor(selected, selShape), written.shape).to(written.dtype)];
+  });
 }

@@ -5,14 +5,18 @@ import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { gemm } from "../kernels/gemm.js";
+import { checkOptionalTensor, checkTensor } from "../tensor/arguments.js";
 
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor(input, "linear", "input", 1);
+  checkTensor(weight, "linear", "weight", 2);
+  checkOptionalTensor(bias, "linear", "bias", 3);
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D, but got ${formatShape(weight.shape)}`);
   if (input.ndim === 0) throw new ShapeError("linear: input must have at least 1 dimension");
   const [outFeatures, inFeatures] = weight.shape;
   const K = input.shape[input.ndim - 1];
   if (K !== inFeatures) {
-    const rows = input.size / Math.max(K, 1);
+    const rows = input.shape.slice(0, -1).reduce((p, d) => p * d, 1);
     throw new ShapeError(`linear: mat1 and mat2 shapes cannot be multiplied (${rows}x${K} and ${inFeatures}x${outFeatures})`);
   }
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outFeatures)) {
@@ -23,10 +27,11 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
       throw new DTypeError(`linear: expected input, weight and bias of one floating dtype, but got ${input.dtype}, ${weight.dtype}${bias ? ", " + bias.dtype : ""}`);
     }
   }
-  const M = input.size / K, N = outFeatures;
+  // Rows from the shape, not size / K: with zero input features (K = 0) each output is the bias alone, as PyTorch.
+  const M = input.shape.slice(0, -1).reduce((p, d) => p * d, 1), N = outFeatures;
   const xd = input.data as FloatStorage, wd = weight.data as FloatStorage;
   const out = allocate(input.dtype, M * N) as FloatStorage;
-  gemm(xd, wd, out, M, N, K, false, true);
+  if (K > 0) gemm(xd, wd, out, M, N, K, false, true);
   if (bias) {
     const bd = bias.data;
     for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) out[i * N + j] += bd[j];
@@ -38,12 +43,12 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
     let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
     if (input.requiresGrad) { // dX = dY · W
       const grad = allocate(g.dtype, M * K) as FloatStorage;
-      gemm(gd, wd, grad, M, K, N);
+      if (K > 0) gemm(gd, wd, grad, M, K, N);
       gx = new Tensor(grad, input.shape);
     }
     if (weight.requiresGrad) { // dW = dYᵀ · X
       const grad = allocate(g.dtype, N * K) as FloatStorage;
-      gemm(gd, xd, grad, N, K, M, true, false);
+      if (K > 0) gemm(gd, xd, grad, N, K, M, true, false);
       gw = new Tensor(grad, weight.shape);
     }
     if (bias && bias.requiresGrad) {
@@ -52,5 +57,5 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
       gb = new Tensor(grad, bias.shape);
     }
     return bias ? [gx, gw, gb] : [gx, gw];
-  });
+  }, [weight.requiresGrad ? input : null, input.requiresGrad ? weight : null]);
 }

@@ -4,10 +4,21 @@ import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { allocate, isFloat } from "../tensor/dtype.js";
 import { formatShape, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkTensor, typeName } from "../tensor/arguments.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
+/** PyTorch's check: any other reduction (a typo such as "avg") is an error, not a silent sum. */
+function checkReduction(reduction: unknown, op: string): void {
+  if (reduction !== "mean" && reduction !== "sum" && reduction !== "none") {
+    throw new ValueError(`${op}: ${String(reduction)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`);
+  }
+}
+
 function classIndices(targets: Tensor | ArrayLike<number>, batch: number, classes: number): Int32Array {
+  if (!(targets instanceof Tensor) && (targets === null || typeof targets !== "object" || typeof targets.length !== "number")) {
+    throw new ValueError(`crossEntropy: argument 'target' must be a Tensor or an array of class indices, not ${typeName(targets)}`);
+  }
   const values = targets instanceof Tensor ? targets.data : targets;
   if (targets instanceof Tensor && targets.ndim !== 1) {
     throw new ShapeError(`crossEntropy: expected target of shape [${batch}] (class indices), but got ${formatShape(targets.shape)}`);
@@ -29,6 +40,8 @@ function classIndices(targets: Tensor | ArrayLike<number>, batch: number, classe
 
 /** Mean (by default) of -log softmax(logits)[target] over the batch; logits are N×C. */
 export function crossEntropy(logits: Tensor, targets: Tensor | ArrayLike<number>, { reduction = "mean" as Reduction } = {}): Tensor {
+  checkTensor(logits, "crossEntropy", "input");
+  checkReduction(reduction, "crossEntropy");
   if (!isFloat(logits.dtype)) throw new DTypeError(`crossEntropy: expected floating point logits, but got ${logits.dtype}`);
   if (logits.ndim !== 2) {
     throw new ShapeError(`crossEntropy: expected logits of shape [N, C], but got ${formatShape(logits.shape)}`);
@@ -64,10 +77,13 @@ export function crossEntropy(logits: Tensor, targets: Tensor | ArrayLike<number>
       for (let c = 0; c < C; c++) grad[i * C + c] = (Math.exp(logProbs[i * C + c]) - (c === target[i] ? 1 : 0)) * scale;
     }
     return [new Tensor(grad, logits.shape)];
-  });
+  }, [targets instanceof Tensor ? targets : null]); // PyTorch's nll_loss saves its target
 }
 
 export function mseLoss(input: Tensor, target: Tensor, { reduction = "mean" as Reduction } = {}): Tensor {
+  checkTensor(input, "mseLoss", "input");
+  checkTensor(target, "mseLoss", "target");
+  checkReduction(reduction, "mseLoss");
   if (!sameShape(input.shape, target.shape)) {
     throw new ShapeError(`mseLoss: Using a target size (${formatShape(target.shape)}) that is different to the input size (${formatShape(input.shape)}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`);
   }

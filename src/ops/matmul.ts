@@ -6,9 +6,12 @@ import { broadcastShapes, formatShape, sizeOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { gemm } from "../kernels/gemm.js";
 import { sumToShape } from "./elementwise.js";
+import { checkTensor } from "../tensor/arguments.js";
 
 /** Batched (…×M×K)·(…×K×N) with broadcast batch dims; 1-D operands are promoted and the added dim removed. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, "matmul", "input", 1);
+  checkTensor(b, "matmul", "other", 2);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
@@ -55,7 +58,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       gb = sumToShape(new Tensor(grad, [...batch, K, N]), b2.shape).reshape([...b.shape]);
     }
     return [ga, gb];
-  });
+  }, [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
 }
 
 /** Materialises broadcast batch dims so each matrix of the batch is contiguous. */

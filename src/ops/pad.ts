@@ -6,6 +6,7 @@ import { padInfo, padSourceIndex, type PadMode } from "../calc/pad-info.js";
 import { allocate, isFloat } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { stridesOf } from "../tensor/shape.js";
+import { checkTensor } from "../tensor/arguments.js";
 
 const BACKWARD_NAMES: Record<PadMode, string> = {
   constant: "ConstantPadNdBackward", reflect: "ReflectionPadBackward",
@@ -20,6 +21,7 @@ const BACKWARD_NAMES: Record<PadMode, string> = {
  *   pad(x, [1, 1, 2, 0], "reflect")
  */
 export function pad(input: Tensor, padding: readonly number[], mode: PadMode = "constant", value?: number): Tensor {
+  checkTensor(input, "pad", "input", 1);
   const info = padInfo(input.shape, padding, mode, value);
   const fill = value ?? 0;
   const maps = info.outputShape.map((size, dim) => {

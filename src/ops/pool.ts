@@ -10,6 +10,7 @@ import { col2im, columnRows, im2col } from "./unfold.js";
 import {
   avgPoolWindows, avgPoolWindowsBackward, directPoolable, maxPoolWindows, maxPoolWindowsBackward,
 } from "../kernels/pool-windows.js";
+import { checkTensor } from "../tensor/arguments.js";
 
 /**
  * "fast" pools non-overlapping windows inside the input directly (src/kernels/pool-windows.ts) and everything
@@ -50,6 +51,7 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOpt
 
 /** maxPool2d with a choice of kernels, for the tests that hold the direct loops to the readable path. */
 export function maxPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor {
+  checkTensor(input, "maxPool2d", "input", 1);
   checkFloat(input, "maxPool2d");
   const info = pool2dInfo(input.shape, kernelSize, options, "maxPool2d");
   const { taps, positions, imageSize, planes } = sizes(info);
@@ -62,7 +64,7 @@ export function maxPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: P
       const grad = allocate(input.dtype, input.size) as FloatStorage;
       maxPoolWindowsBackward(gradOutput.data as FloatStorage, grad, argmax, planes, info);
       return [new Tensor(grad, input.shape)];
-    });
+    }, [input]); // PyTorch saves the input (and max pooling its indices)
   }
   const columns = allocate(input.dtype, columnRows(info) * positions) as FloatStorage;
   const firstTap = firstInputTaps(info);
@@ -101,7 +103,7 @@ export function maxPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: P
       col2im(columns, 0, info, grad, n * imageSize);
     }
     return [new Tensor(grad, input.shape)];
-  });
+  }, [input]); // PyTorch saves the input (and max pooling its indices)
 }
 
 /** The mean of each window; the divisor follows PyTorch (countIncludePad, ceil-mode windows, divisorOverride). */
@@ -111,6 +113,7 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
 
 /** avgPool2d with a choice of kernels, for the tests that hold the direct loops to the readable path. */
 export function avgPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
+  checkTensor(input, "avgPool2d", "input", 1);
   checkFloat(input, "avgPool2d");
   const { countIncludePad = true, divisorOverride = null, ...windowOptions } = options;
   if (divisorOverride !== null && divisorOverride !== undefined) {
@@ -131,7 +134,7 @@ export function avgPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: P
       const grad = allocate(input.dtype, input.size) as FloatStorage;
       avgPoolWindowsBackward(gradOutput.data as FloatStorage, grad, planes, info, divisor);
       return [new Tensor(grad, input.shape)];
-    });
+    }, [input]); // PyTorch saves the input (and max pooling its indices)
   }
   const columns = allocate(input.dtype, columnRows(info) * positions) as FloatStorage;
   for (let n = 0; n < info.batchSize; n++) {
@@ -159,7 +162,7 @@ export function avgPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: P
       col2im(columns, 0, info, grad, n * imageSize);
     }
     return [new Tensor(grad, input.shape)];
-  });
+  }, [input]); // PyTorch saves the input (and max pooling its indices)
 }
 
 /** For each window, its first tap that lies on the input rather than on the padding (PyTorch's starting index). */

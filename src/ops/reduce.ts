@@ -1,6 +1,6 @@
 // Reductions over all elements or along dimensions: sum, mean, max/min (values and indices), argmax.
 import { record } from "../autograd/graph.js";
-import { ValueError } from "../errors.js";
+import { IndexError, ValueError } from "../errors.js";
 import { allocate, isFloat, type DType } from "../tensor/dtype.js";
 import { normalizeDim, sizeOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -105,7 +105,7 @@ export function maxAll(x: Tensor, kind: "max" | "min"): Tensor {
     const share = g.data[0] / ties;
     for (let i = 0; i < xd.length; i++) if (xd[i] === best || (best !== best && xd[i] !== xd[i])) grad[i] = share;
     return [new Tensor(grad, x.shape)];
-  });
+  }, [x, result]);
 }
 
 /** Max (or min) along `dim`: values and the int32 index of the first winner. */
@@ -130,19 +130,23 @@ export function maxDim(x: Tensor, dim: number, keepdim: boolean, kind: "max" | "
       indices[o * inner + i] = at;
     }
   }
+  const indicesTensor = new Tensor(indices, outShape);
   const valuesTensor = record(new Tensor(values, outShape), kind === "max" ? "MaxBackward0" : "MinBackward0", [x], (g) => {
     const grad = allocate(g.dtype, x.size);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) grad[(o * n + indices[o * inner + i]) * inner + i] += g.data[o * inner + i];
     }
     return [new Tensor(grad, x.shape)];
-  });
-  return { values: valuesTensor, indices: new Tensor(indices, outShape) };
+  }, [indicesTensor]);
+  return { values: valuesTensor, indices: indicesTensor };
 }
 
 /** Index of the max (or min): over the flattened tensor when dim is undefined. */
 export function argmax(x: Tensor, dim: number | undefined, keepdim: boolean, kind: "max" | "min"): Tensor {
   if (dim === undefined) {
+    if (x.size === 0) {
+      throw new IndexError(`${kind === "max" ? "argmax" : "argmin"}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    }
     const flat = new Tensor(x.data, [x.size]);
     const index = maxDim(flat, 0, false, kind).indices;
     return keepdim ? index.reshape(x.shape.map(() => 1)) : index;

@@ -4,12 +4,17 @@ import { ShapeError, ValueError } from "../errors.js";
 import { allocate } from "../tensor/dtype.js";
 import { formatShape, inferShape, normalizeDim, sizeOf, stridesOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkTensor, typeName } from "../tensor/arguments.js";
 
 /** A new shape over the same storage (storage is always contiguous, so this never copies). */
 export function reshape(x: Tensor, shape: number[]): Tensor {
   const target = inferShape(shape, x.size, "reshape");
   const out = new Tensor(x.data, target);
-  return record(out, "ViewBackward", [x], (g) => [new Tensor(g.data, x.shape)]);
+  // A view: an in-place write through it is a write to its base (autograd/graph.ts recordInPlace).
+  out.viewBase = x.viewBase ?? x;
+  record(out, "ViewBackward", [x], (g) => [new Tensor(g.data, x.shape)]);
+  out.viewOfFn = out.viewBase.gradFn;
+  return out;
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -73,7 +78,9 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 /** Joins tensors along an existing dimension. */
 export function cat(tensors: Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors)) throw new ValueError(`cat: argument 'tensors' (position 1) must be tuple of Tensors, not ${typeName(tensors)}`);
   if (tensors.length === 0) throw new ValueError("cat: expected a non-empty list of Tensors");
+  tensors.forEach((t, i) => checkTensor(t, "cat", `tensors[${i}]`));
   const first = tensors[0];
   const d = normalizeDim(dim, first.ndim, "cat");
   tensors.forEach((t, i) => {
@@ -108,7 +115,9 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
 
 /** Joins tensors of one shape along a new dimension. */
 export function stack(tensors: Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors)) throw new ValueError(`stack: argument 'tensors' (position 1) must be tuple of Tensors, not ${typeName(tensors)}`);
   if (tensors.length === 0) throw new ValueError("stack: expected a non-empty list of Tensors");
+  tensors.forEach((t, i) => checkTensor(t, "stack", `tensors[${i}]`));
   const first = tensors[0];
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((s, k) => s !== first.shape[k])) {

@@ -11,6 +11,8 @@ import type { Pair } from "../calc/args.js";
 import { DTypeError } from "../errors.js";
 import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkTensor } from "../tensor/arguments.js";
+import { pairOf } from "../calc/args.js";
 
 /** Rows of the column matrix of one image: C·kH·kW. */
 export function columnRows(g: WindowGeometry): number {
@@ -100,9 +102,10 @@ export interface UnfoldOptions {
  * (a 3-D [C, H, W] input gives [C·kH·kW, L]). Zero padding. Differentiable: backward is col2im.
  */
 export function unfold(input: Tensor, kernelSize: Pair, options: UnfoldOptions = {}): Tensor {
+  checkTensor(input, "unfold", "input", 1);
   if (!isFloat(input.dtype)) throw new DTypeError(`unfold: expected a floating point input, but got ${input.dtype}`);
   const C = input.ndim === 4 ? input.shape[1] : input.shape[0];
-  const [kH, kW] = typeof kernelSize === "number" ? [kernelSize, kernelSize] : kernelSize;
+  const [kH, kW] = pairOf(kernelSize, "kernel_size", "unfold");
   const info = conv2dInfo(input.shape, [1, C, kH, kW], options, null, "unfold");
   const rows = columnRows(info), positions = info.outHeight * info.outWidth;
   const imageSize = C * info.inHeight * info.inWidth, columnsSize = rows * positions;

@@ -1,5 +1,6 @@
 // Adam (Kingma & Ba), as torch.optim.Adam with bias correction and optional L2 weight decay.
 import { noGrad } from "../autograd/graph.js";
+import { bumpVersion } from "../autograd/version.js";
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Optimizer } from "./optimizer.js";
@@ -37,6 +38,7 @@ export class Adam extends Optimizer {
       for (const p of this.params) {
         if (p.grad === null) continue;
         const w = p.data, g = p.grad.data;
+        bumpVersion(p, "Adam.step"); // an in-place update, as PyTorch's p.add_(): a graph that saved p can no longer run backward
         let state = this.moments.get(p);
         if (!state) {
           state = { m: new Float64Array(w.length), v: new Float64Array(w.length) };

@@ -1,5 +1,6 @@
 // Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay, as torch.optim.SGD.
 import { noGrad } from "../autograd/graph.js";
+import { bumpVersion } from "../autograd/version.js";
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Optimizer } from "./optimizer.js";
@@ -34,6 +35,7 @@ export class SGD extends Optimizer {
       for (const p of this.params) {
         if (p.grad === null) continue;
         const w = p.data, g = p.grad.data;
+        bumpVersion(p, "SGD.step"); // an in-place update, as PyTorch's p.add_(): a graph that saved p can no longer run backward
         let buffer = this.buffers.get(p);
         const first = buffer === undefined;
         if (this.momentum !== 0 && buffer === undefined) {

@@ -1,6 +1,7 @@
 // Printing like PyTorch's torch._tensor_str: same number formats, widths, line wrapping and summarisation,
 // so what a notebook prints can be compared with the book line by line.
 import type { Tensor } from "./tensor.js";
+import { syncView, torchName } from "../autograd/graph.js";
 
 const PRECISION = 4;
 const LINE_WIDTH = 80;
@@ -139,9 +140,9 @@ export function formatTensor(t: Tensor): string {
     text = t.ndim === 0 ? formatter.format(t.data[0]).trim() : body(t.data, t.shape, 0, 0, prefix.length, summarize, formatter);
   }
   if (t.dtype === "float64" || t.dtype === "int32") suffixes.push(`dtype=torch.${t.dtype}`);
+  if (t.viewBase !== null) syncView(t); // a view whose base was written in place shows its regenerated node
   if (t.gradFn) {
-    const name = /\d$/.test(t.gradFn.name) ? t.gradFn.name : t.gradFn.name + "0";
-    suffixes.push(`grad_fn=<${name}>`);
+    suffixes.push(`grad_fn=<${torchName(t.gradFn.name)}>`);
   } else if (t.requiresGrad) {
     suffixes.push("requires_grad=True");
   }

@@ -1,5 +1,6 @@
 // Shape arithmetic shared by every op: sizes, strides, dimension wrapping and broadcasting.
 import { IndexError, ShapeError, ValueError } from "../errors.js";
+import { checkAllocation, type DType } from "./dtype.js";
 
 export type Shape = readonly number[];
 
@@ -29,11 +30,14 @@ export function normalizeDim(dim: number, ndim: number, op: string): number {
   return dim < 0 ? dim + rank : dim;
 }
 
-export function checkShape(shape: Shape, op: string): number[] {
+/** Checks a shape a tensor is about to be made with: integers, none negative, and a size this process can hold. */
+export function checkShape(shape: Shape, op: string, dtype: DType = "float32"): number[] {
+  if (!Array.isArray(shape)) throw new ValueError(`${op}: size must be an array of integers, but got ${JSON.stringify(shape) ?? String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d)) throw new ValueError(`${op}: shape must contain integers, but got ${formatShape(shape)}`);
     if (d < 0) throw new ValueError(`${op}: Trying to create tensor with negative dimension ${d}: ${formatShape(shape)}`);
   }
+  checkAllocation(sizeOf(shape), dtype, op, shape);
   return [...shape];
 }
 

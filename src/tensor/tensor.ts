@@ -27,6 +27,10 @@ export class Tensor {
   gradFn: GradFn | null = null;
   /** Non-leaf tensors keep their gradient only when asked, as in PyTorch. */
   retainsGrad = false;
+  /** For a reshape view: the tensor that owns the storage it shares (PyTorch's ._base); null otherwise. */
+  viewBase: Tensor | null = null;
+  /** For a reshape view: the base's gradFn when this view's gradFn was made (autograd/graph.ts syncView). */
+  viewOfFn: GradFn | null = null;
 
   constructor(data: Storage, shape: Shape) {
     if (data.length !== sizeOf(shape)) {
@@ -76,7 +80,11 @@ export class Tensor {
   // ---- autograd ----
   backward(gradient?: Tensor): void { runBackward(this, gradient); }
   /** Keeps this non-leaf tensor's gradient in `.grad` after backward. */
-  retainGrad(): this { this.retainsGrad = true; return this; }
+  retainGrad(): this {
+    this.retainsGrad = true;
+    if (this.gradFn !== null) this.gradFn.retainer = this;
+    return this;
+  }
   zeroGrad(): void { this.grad = null; }
   /** A tensor with the same storage, cut from the graph. */
   detach(): Tensor { return new Tensor(this.data, this.shape); }

@@ -11,6 +11,7 @@ import type { Optimizer } from "../optim/optimizer.js";
 import { SGD } from "../optim/sgd.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { createProgress, epochLine, type EpochMetrics, type ProgressMode } from "./progress.js";
+import { typeName } from "../tensor/arguments.js";
 
 export type Batch = readonly Tensor[];
 
@@ -83,9 +84,16 @@ function makeOptimizer(net: Module, options: TrainOptions): Optimizer {
 
 export function train(net: Module, trainLoader: Iterable<Batch> & { length?: number }, testLoader: Iterable<Batch>,
   options: TrainOptions): TrainResult {
+  if (net === null || typeof net !== "object" || typeof (net as Module).forward !== "function") {
+    throw new ValueError(`train: argument 'net' must be a Module, not ${typeName(net)}`);
+  }
+  if (options === null || typeof options !== "object") throw new ValueError(`train: options must be an object, not ${typeName(options)}`);
   const { epochs, lr } = options;
   if (!Number.isInteger(epochs) || epochs <= 0) throw new ValueError(`train: epochs must be a positive integer, but got ${epochs}`);
   if (!(lr > 0)) throw new ValueError(`train: lr must be positive, but got ${lr}`);
+  if (options.maxBatches !== undefined && (!Number.isInteger(options.maxBatches) || options.maxBatches <= 0)) {
+    throw new ValueError(`train: maxBatches must be a positive integer, but got ${options.maxBatches}`);
+  }
   if ((options.init ?? "xavier") === "xavier") {
     net.apply((m) => { if (isConvOrLinear(m)) xavierUniform(m.weight); });
   }
@@ -119,6 +127,10 @@ export function train(net: Module, trainLoader: Iterable<Batch> & { length?: num
         batch++;
         options.onBatch?.({ epoch, batch, loss: lossSum / seen, acc: correct / seen });
         progress.batch(epoch, batch, lossSum / seen, correct / seen);
+      }
+      if (seen === 0) {
+        // Metrics over no examples would be NaN; an empty loader is a mistake to name, not a result.
+        throw new TrainingError(`train: the training loader gave no examples in epoch ${epoch}; check that the dataset is not empty`);
       }
       trainSeconds += epochSeconds;
       trainExamples += seen;

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, extname } from "node:path";
 import { ValueError } from "../errors.js";
+import { fileError } from "../fs-errors.js";
 import type { Figure } from "./figure.js";
 import { standaloneHtml } from "./html.js";
 import { renderSvg } from "./svg/render.js";
@@ -59,7 +60,11 @@ export async function saveFigure(figure: Figure, path: string, options: { scale?
   if (extension === ".svg") contents = svg;
   else if (extension === ".html") contents = standaloneHtml(figure, svg);
   else contents = await rasterizeSvg(svg, figure.layout.width, figure.layout.height, options.scale ?? 2);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, contents);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, contents);
+  } catch (error) {
+    throw fileError("saveFigure", "write", path, error);
+  }
   return path;
 }

@@ -3,6 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { F, gradcheck, noGrad, Tensor } from "../../src/index.js";
 import { assertProperty, expectClose, seeded } from "./fuzz-helpers.js";
+import { leavesOf as programLeaves, lossOf, programs, run, type Outcome, type Program } from "./inplace-programs.js";
+import { loadFixture } from "../torch/fixtures.js";
 
 type Step = { op: number; a: number; b: number };
 interface GraphCase { leaves: number; steps: Step[]; seed: number }
@@ -68,5 +70,55 @@ describe("autograd on random graphs", () => {
       expect(Array.from(probe.grad!.data)).toEqual(new Array(probe.size).fill(1));
       leaves.slice(1).forEach((l) => { if (l.grad !== null) throw new Error("a gradient flowed through detach"); });
     }, describeGraph);
+  });
+});
+
+// In-place edits (issue 18): random programs of ops and writes into their results, the constant or the leaves.
+describe("autograd after in-place edits", () => {
+  const fixture = loadFixture<{ programs: (Program & { expect: Outcome })[]; outcomes: Record<string, number> }>("inplace.json");
+
+  it(`${fixture.programs.length} random programs give PyTorch's gradients, or refuse where PyTorch refuses`, () => {
+    let compared = 0;
+    fixture.programs.forEach((program, i) => {
+      const ours = run(program);
+      const where = `program ${i}: ${JSON.stringify(program.steps)}`;
+      if ("error" in program.expect) {
+        expect("error" in ours ? ours.error : `gradients ${JSON.stringify(ours)}`, where).toBe(program.expect.error);
+        if ("error" in ours && ours.error === "version") {
+          // The same tensor (type and shape) at the same versions as PyTorch reports.
+          const versions = (m: string) => /(\[torch\.\w+ \[[\d, ]*\]\]).*?(is at version \d+; expected version \d+ instead)/.exec(m)?.slice(1);
+          expect(versions(ours.message), where).toEqual(versions(program.expect.message));
+        }
+        return;
+      }
+      if ("error" in ours) throw new Error(`${where}: PyTorch computes gradients, convlab threw ${ours.message}`);
+      program.expect.grads.forEach((expected, k) => {
+        if (expected === null) {
+          expect(ours.grads[k], `${where}: leaf ${k}`).toBeNull();
+          return;
+        }
+        expectClose(Float64Array.from(ours.grads[k] ?? []), Float64Array.from(expected), `${where}: leaf ${k}`, 1e-9);
+        compared++;
+      });
+    });
+    // The fixture holds every outcome, so this test holds convlab to each.
+    expect(Object.keys(fixture.outcomes).sort()).toEqual(["grads", "leaf", "version", "view-leaf"]);
+    expect(compared).toBeGreaterThan(200);
+  });
+
+  it("finite differences agree with backward through in-place edits, or backward refuses with PyTorch's error", () => {
+    assertProperty(programs, (program) => {
+      const outcome = run(program);
+      if ("error" in outcome) {
+        expect(["leaf", "view-leaf", "version"]).toContain(outcome.error);
+        return;
+      }
+      // exp of exp can make the loss so large that a step of 1e-6 in a leaf is below its rounding: central
+      // differences then read 0. Such programs say nothing about backward; the rest must agree.
+      const magnitude = Math.abs(noGrad(() => lossOf(program, programLeaves(program))).item());
+      if (!(magnitude < 1e6)) return;
+      // Central differences carry a rounding error of about ulp(loss) / eps = loss · 1e-10; allow 100 times that.
+      gradcheck((...leaves) => lossOf(program, leaves), programLeaves(program), { atol: 1e-6 + 1e-8 * magnitude, rtol: 1e-4 });
+    }, (program) => `run(${JSON.stringify(program)})`);
   });
 });
