@@ -86,7 +86,12 @@ function renderCodeCell(lesson: Lesson, cell: CodeCell, result: CellResult | und
     .map((note) => ` · ${note}`)
     .join("")}</div>`;
   const outputs = (result?.outputs ?? []).map(renderOutput).join("\n");
-  return `<section class="cell code ${escapeHtml(status)}">${header}${input}<div class="outputs">${outputs}</div></section>`;
+  const body = `${input}<div class="outputs">${outputs}</div>`;
+  // A checks cell (assertions only) is folded away whole, and opened when it did not pass.
+  const content = cell.options.checks
+    ? `<details class="checks"${status === "ok" ? "" : " open"}><summary>Checks</summary>${body}</details>`
+    : body;
+  return `<section class="cell code ${escapeHtml(status)}">${header}${content}</section>`;
 }
 
 const STYLE = `
