@@ -52,11 +52,12 @@ function cellId(slug: string, index: string): string {
 
 function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknown> {
   const convlab: Record<string, unknown> = { source: `${lesson.file}:${cell.line}` };
-  const { raises, timeoutSeconds, skip, ci, hideInput } = cell.options;
+  const { raises, timeoutSeconds, skip, ci, hideInput, checks } = cell.options;
   if (raises) convlab.raises = raisesMetadata(raises);
   if (timeoutSeconds !== undefined) convlab.timeout = timeoutSeconds;
   if (skip) convlab.skip = true;
   if (ci) convlab.ci = ci;
+  if (checks) convlab.checks = true;
   const metadata: Record<string, unknown> = { convlab };
   const tags: string[] = [];
   if (hideInput) {
@@ -65,6 +66,11 @@ function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknow
     tags.push("hide-input");
   }
   if (raises) tags.push(RAISES_TAG);
+  // A checks cell (assertions only) is collapsed whole: its code and what it printed.
+  if (checks) {
+    metadata.jupyter = { outputs_hidden: true, source_hidden: true };
+    tags.push("checks");
+  }
   if (skip) tags.push("skip-execution");
   if (tags.length > 0) metadata.tags = tags;
   return metadata;

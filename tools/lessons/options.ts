@@ -21,6 +21,11 @@ export interface CellOptions {
    * an empty "your answer" cell the notebook adds.
    */
   hideInput: boolean;
+  /**
+   * `//| checks`: a cell of assertions and reduced-setting bookkeeping only (what makes the lesson a test, not
+   * what the learner reads); its code and outputs are collapsed in Jupyter and on the site.
+   */
+  checks: boolean;
 }
 
 export const OPTION_PREFIX = "//|";
@@ -31,7 +36,7 @@ export interface LessonProblem {
   message: string;
 }
 
-const OPTION_NAMES = ["raises", "timeout", "skip", "ci", "hide-input"] as const;
+const OPTION_NAMES = ["raises", "timeout", "skip", "ci", "hide-input", "checks"] as const;
 
 const RAISES_FLAGS = ["i", "m", "s", "u"];
 
@@ -71,7 +76,7 @@ export function parseCellOptions(
   codeLines: string[],
   firstLine: number,
 ): { options: CellOptions; optionLineCount: number; problems: LessonProblem[] } {
-  const options: CellOptions = { skip: false, hideInput: false };
+  const options: CellOptions = { skip: false, hideInput: false, checks: false };
   const problems: LessonProblem[] = [];
   const seen = new Set<string>();
   let optionLineCount = 0;
@@ -114,7 +119,8 @@ export function parseCellOptions(
       if (typeof ci === "string") problems.push({ line, message: ci });
       else options.ci = ci;
     } else if (name === "skip") options.skip = true;
-    else options.hideInput = true;
+    else if (name === "hide-input") options.hideInput = true;
+    else options.checks = true;
   }
   codeLines.slice(optionLineCount).forEach((text, index) => {
     if (text.trimStart().startsWith(OPTION_PREFIX)) {
@@ -124,5 +130,25 @@ export function parseCellOptions(
       });
     }
   });
+  problems.push(...checksCellProblems(options, codeLines.slice(optionLineCount), firstLine));
   return { options, optionLineCount, problems };
+}
+
+/**
+ * A checks cell is collapsed with its outputs, so it must be one the learner loses nothing by not reading: it
+ * asserts (calls `check(`), and it is neither a worked solution (`hide-input`) nor an error shown on purpose
+ * (`raises`), both of which the learner is meant to open and read.
+ */
+function checksCellProblems(options: CellOptions, code: string[], firstLine: number): LessonProblem[] {
+  if (!options.checks) return [];
+  const problems: LessonProblem[] = [];
+  const add = (message: string) => problems.push({ line: firstLine, message });
+  if (options.hideInput) {
+    add(`cell options "checks" and "hide-input" do not go together: a worked solution is for the learner to open and read`);
+  }
+  if (options.raises) add(`cell options "checks" and "raises" do not go together: the error a raises cell shows is for the learner`);
+  if (!code.some((line) => /\bcheck\(/.test(line))) {
+    add(`a "checks" cell must assert something with check(...); move other code to a cell the learner sees`);
+  }
+  return problems;
 }

@@ -94,8 +94,13 @@ function renderCodeCell(cell: CodeCell, result: CellResult | undefined): string 
   const rendered = (result?.outputs ?? []).map(renderOutput).filter(Boolean);
   const outputs = rendered.length > 0 ? `<div class="outputs" role="group" aria-label="Output">${rendered.join("\n")}</div>` : "";
   const body = `${head}${code}${outputs}`;
-  // Worked solutions (hide-input) stay folded with their outputs, so a learner tries the exercise first.
-  const inner = cell.options.hideInput ? `<details class="solution"><summary>Solution</summary>${body}</details>` : body;
+  // Worked solutions (hide-input) stay folded with their outputs, so a learner tries the exercise first; a checks
+  // cell (assertions only) is folded away whole, and opened when it did not pass.
+  const inner = cell.options.hideInput
+    ? `<details class="solution"><summary>Solution</summary>${body}</details>`
+    : cell.options.checks
+      ? `<details class="checks"${status === "ok" ? "" : " open"}><summary>Checks</summary>${body}</details>`
+      : body;
   return `<div class="cell code ${escapeHtml(status)}">${inner}</div>`;
 }
 
