@@ -18,6 +18,12 @@ export interface CellOptions {
   ci?: Record<string, unknown>;
   /** `//| hide-input`: the code is collapsed in Jupyter and on the site (worked solutions). */
   hideInput: boolean;
+  /**
+   * `//| checks`: a cell holding only assertions (notebooks and the site collapse it). Parsed here minimally so the
+   * lint rule "no test plumbing in learner cells" can tell checks cells apart; the lessonsB branch implements how
+   * notebooks and the site show them.
+   */
+  checks?: boolean;
 }
 
 export const OPTION_PREFIX = "//|";
@@ -28,7 +34,7 @@ export interface LessonProblem {
   message: string;
 }
 
-const OPTION_NAMES = ["raises", "timeout", "skip", "ci", "hide-input"] as const;
+const OPTION_NAMES = ["raises", "timeout", "skip", "ci", "hide-input", "checks"] as const;
 
 /** Parses `ShapeError /expected input\[1, 3/` or `ShapeError /.../i`. */
 function parseRaises(value: string): ExpectedError | string {
@@ -105,6 +111,7 @@ export function parseCellOptions(
       if (typeof ci === "string") problems.push({ line, message: ci });
       else options.ci = ci;
     } else if (name === "skip") options.skip = true;
+    else if (name === "checks") options.checks = true;
     else options.hideInput = true;
   }
   codeLines.slice(optionLineCount).forEach((text, index) => {
