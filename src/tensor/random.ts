@@ -36,6 +36,18 @@ export class Generator {
     return this.seedValue;
   }
 
+  /**
+   * One short line, as PyTorch prints `<torch._C.Generator object at 0x…>`: `manualSeed(0)` ending a notebook cell
+   * shows this instead of the 624 words of twister state.
+   */
+  toString(): string {
+    return `<Generator seed=${this.seedValue}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
   /** The next 32 random bits as an unsigned integer (mt19937's operator()). */
   nextUint32(): number {
     if (this.index >= N) this.twist();

@@ -1,7 +1,8 @@
 // Printing and random streams agree with PyTorch (fixtures from test/core/fixtures/generate_core.py).
 import { readFileSync } from "node:fs";
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { arange, manualSeed, nn, rand, randn, tensor, zeros, type Tensor } from "../../src/index.js";
+import { arange, Generator, manualSeed, nn, rand, randn, tensor, zeros, type Tensor } from "../../src/index.js";
 
 const fixtures = JSON.parse(readFileSync(new URL("./fixtures/core.json", import.meta.url), "utf8"));
 
@@ -59,6 +60,11 @@ describe("manualSeed reproduces torch's random streams", () => {
       expect(layer.bias!.toArray()).toEqual(expected.linear_bias.map(Math.fround));
     });
   }
+  it("a generator prints one short line, not its state (a notebook cell ending in manualSeed(0) shows it)", () => {
+    expect(inspect(manualSeed(3))).toBe("<Generator seed=3>");
+    expect(String(new Generator(7))).toBe("<Generator seed=7>");
+  });
+
   it("same seed, same numbers; different seed, different numbers", () => {
     manualSeed(7);
     const a = rand([10]).toArray();

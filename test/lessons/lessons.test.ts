@@ -5,7 +5,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, requireBuild } from "../../tools/lessons/files.js";
-import { lintLessons } from "../../tools/lessons/lint.js";
+import { internalObjectResultProblems, lintLessons } from "../../tools/lessons/lint.js";
 import type { CodeCell } from "../../tools/lessons/parse.js";
 import { formatCellFailure } from "../../tools/lessons/report.js";
 import { DEFAULT_CELL_TIMEOUT_SECONDS, type LessonRun, runLesson, WorkerPool } from "../../tools/lessons/runner.js";
@@ -43,6 +43,8 @@ for (const lesson of lessons) {
         if (result.status === "skipped") context.skip("//| skip");
         if (result.status === "not-run") context.skip(result.note);
         if (result.status !== "ok") throw new Error(formatCellFailure(lesson, cell, result));
+        const shown = internalObjectResultProblems(lesson, cell, result.outputs);
+        if (shown.length > 0) throw new Error(shown.join("\n"));
       });
     });
   });
