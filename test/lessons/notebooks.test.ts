@@ -54,7 +54,7 @@ describe("notebooks/", () => {
       execution_count: null,
       metadata: {
         convlab: { source: "lessons/07-demo.md:3", timeout: 90, ci: { epochs: 1 } },
-        jupyter: { source_hidden: true },
+        jupyter: { source_hidden: true, outputs_hidden: true },
         tags: ["hide-input"],
       },
       outputs: [],
