@@ -154,9 +154,9 @@ export class KernelServer {
         // detail_level 0 (JupyterLab's tooltip) and 1 (its contextual help) get the same text: signature and docs.
         const info = this.tslab.executor.inspect(content.code, content.cursor_pos ?? content.code.length);
         const text = info ? this.tslab.printQuickInfo(info) : "";
-        // tslab returns an info with no parts for a name TypeScript does not know: that is "not found", not an
-        // empty tooltip box.
-        const found = text.trim() !== "";
+        // For a name TypeScript does not know, its quick info is the bare error type "any": that is "not found",
+        // not a tooltip saying "any" (a declared any reads "let x: any").
+        const found = text.trim() !== "" && text.trim() !== "any";
         return { type: "inspect_reply", content: { status: "ok", found, data: found ? { "text/plain": text } : {}, metadata: {} } };
       }
       case "history_request":

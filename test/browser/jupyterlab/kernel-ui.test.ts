@@ -119,9 +119,9 @@ describe.skipIf(NO_CHROMIUM)("the convlab kernel in JupyterLab 4: interrupt, res
     await page.keyboard.press("Escape");
     await typeInto(page, 4, "");
 
-    // Restart Kernel (toolbar ⟳, then the dialog), fewer epochs typed in, and the notebook runs again.
-    await page.locator('.jp-NotebookPanel-toolbar [data-command="notebook:restart-kernel"]').click();
-    await page.locator(".jp-Dialog").getByRole("button", { name: /^Restart$/ }).click();
+    // Restart Kernel (Kernel menu, then the dialog), fewer epochs typed in, and the notebook runs again.
+    await menu(page, "Kernel", /^Restart Kernel…/);
+    await page.locator(".jp-Dialog .jp-mod-accept").click(); // "Restart Kernel?" → Restart
     await waitForIdle(page, 120_000);
     await typeInto(page, 1, "const epochs = 1;");
     await page.keyboard.press("Escape");

@@ -47,23 +47,25 @@ export interface JupyterServer {
 }
 
 /**
- * Starts `jupyter lab` on `root`. Its config, data (the notebook signature database), runtime and settings
+ * Starts `jupyter lab` (or `jupyter notebook`: Notebook 7) on `root`. Its config, data (the notebook signature database), runtime and settings
  * folders are fresh, so nothing from the user's Jupyter leaks in and the server trusts no notebook it did not
  * sign itself. The convlab kernel comes from the venv's prefix.
  */
-export async function startJupyterLab(root: string): Promise<JupyterServer> {
+export async function startJupyterLab(root: string, app: "lab" | "notebook" = "lab"): Promise<JupyterServer> {
   const python = jupyterEnv();
   const home = mkdtempSync(join(tmpdir(), "convlab-jupyterlab-"));
   const settings = join(home, "lab-settings");
-  // No "Would you like to get Jupyter news?" toast over the notebook, no update check (no network anyway).
-  mkdirSync(join(settings, "@jupyterlab", "apputils-extension"), { recursive: true });
-  writeFileSync(join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"),
-    JSON.stringify({ fetchNews: "false", checkForUpdates: false }));
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
-  const args = ["lab", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
+  // Notebook 7 runs as `jupyter notebook` (as `npm run lab -- --notebook` starts it): served by `jupyter lab`,
+  // its page gets JupyterLab's settings and throws "Cannot read properties of undefined (reading 'schema')".
+  const args = [app, "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
     `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${root}`, "--LabApp.expose_app_in_browser=True",
     "--JupyterNotebookApp.expose_app_in_browser=True",
+    // No news feed or update check (no network here), so no "Would you like to get Jupyter news?" toast. (A user
+    // settings file for the notification plugin did the same in JupyterLab but broke Notebook 7's shortcut
+    // settings: "Cannot read properties of undefined (reading 'schema')".)
+    "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ...(process.getuid?.() === 0 ? ["--allow-root"] : [])]; // CI runs as root
   const server: ChildProcess = spawn(python.jupyter, args, {
     cwd: home,
@@ -82,13 +84,13 @@ export async function startJupyterLab(root: string): Promise<JupyterServer> {
   let workspaces = 0;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (server.exitCode !== null) throw new Error(`jupyter lab exited (${server.exitCode}):\n${log}`);
+    if (server.exitCode !== null) throw new Error(`jupyter ${app} exited (${server.exitCode}):\n${log}`);
     try {
       if ((await api("/api/status")).ok) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       server.kill("SIGKILL");
-      throw new Error(`jupyter lab did not answer at ${base} within 90 s:\n${log}`);
+      throw new Error(`jupyter ${app} did not answer at ${base} within 90 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -148,6 +150,7 @@ export async function openNotebook(page: Page, url: string): Promise<void> {
 
 /** The current notebook's kernel is idle and no cell waits in the queue ("[*]"), for a second in a row. */
 export async function waitForIdle(page: Page, timeout: number): Promise<void> {
+  await page.evaluate(() => { (window as unknown as { convlabIdleSince?: number }).convlabIdleSince = undefined; });
   await page.waitForFunction(() => {
     const w = window as unknown as { jupyterapp?: any; convlabIdleSince?: number }; // eslint-disable-line @typescript-eslint/no-explicit-any
     const panel = w.jupyterapp?.shell?.currentWidget;
