@@ -55,16 +55,21 @@ export async function startJupyterLab(root: string, app: "lab" | "notebook" = "l
   const python = jupyterEnv();
   const home = mkdtempSync(join(tmpdir(), "convlab-jupyterlab-"));
   const settings = join(home, "lab-settings");
+  if (app === "lab") {
+    // No "Would you like to get notified about official Jupyter news?" toast over the notebook. (Only for
+    // JupyterLab: Notebook 7 has no such plugin and its page throws on settings for one.)
+    mkdirSync(join(settings, "@jupyterlab", "apputils-extension"), { recursive: true });
+    writeFileSync(join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"),
+      JSON.stringify({ fetchNews: "false", checkForUpdates: false }));
+  }
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
-  // Notebook 7 runs as `jupyter notebook` (as `npm run lab -- --notebook` starts it): served by `jupyter lab`,
-  // its page gets JupyterLab's settings and throws "Cannot read properties of undefined (reading 'schema')".
+  // Notebook 7 runs as `jupyter notebook`, as `npm run lab -- --notebook` starts it. (Its page served by
+  // `jupyter lab` threw "Cannot read properties of undefined (reading 'schema')" from its shortcut settings.)
   const args = [app, "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
     `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${root}`, "--LabApp.expose_app_in_browser=True",
     "--JupyterNotebookApp.expose_app_in_browser=True",
-    // No news feed or update check (no network here), so no "Would you like to get Jupyter news?" toast. (A user
-    // settings file for the notification plugin did the same in JupyterLab but broke Notebook 7's shortcut
-    // settings: "Cannot read properties of undefined (reading 'schema')".)
+    // No news feed or update check: there is no network here.
     "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ...(process.getuid?.() === 0 ? ["--allow-root"] : [])]; // CI runs as root
   const server: ChildProcess = spawn(python.jupyter, args, {
@@ -163,6 +168,15 @@ export async function waitForIdle(page: Page, timeout: number): Promise<void> {
     w.convlabIdleSince ??= Date.now();
     return Date.now() - w.convlabIdleSince > 1000;
   }, undefined, { timeout, polling: 200 });
+}
+
+/**
+ * Scrolls the nth element matching `selector` to the middle of the notebook and lets the notebook paint the
+ * cells around it (JupyterLab skips painting off-screen cells), for a screenshot a person can read.
+ */
+export async function centreOn(page: Page, selector: string, nth = 0): Promise<void> {
+  await page.evaluate(({ selector, nth }) => document.querySelectorAll(selector)[nth]?.scrollIntoView({ block: "center" }), { selector, nth });
+  await page.waitForTimeout(1000);
 }
 
 /** Clicks a menu bar menu, then an item in it (JupyterLab and Notebook 7 share the menu widgets). */

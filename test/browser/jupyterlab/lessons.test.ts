@@ -15,7 +15,7 @@ import { languageInfo } from "../../../tools/kernel/kernel-info.js";
 import { executedNotebook, KERNELSPEC, serializeNotebook } from "../../../tools/lessons/notebook.js";
 import { runLesson, WorkerPool, type CellResult } from "../../../tools/lessons/runner.js";
 import { inkedPixels, launchChromium, NO_CHROMIUM, REPO_ROOT, watchedPage } from "../chromium.js";
-import { codeCells, LAB_SCREENSHOTS, menu, openFromFileBrowser, openNotebook, progress, startJupyterLab, waitForIdle, type CellState, type JupyterServer } from "./lab.js";
+import { centreOn, codeCells, LAB_SCREENSHOTS, menu, openFromFileBrowser, openNotebook, progress, startJupyterLab, waitForIdle, type CellState, type JupyterServer } from "./lab.js";
 
 const ROOT = join(REPO_ROOT, "artifacts", "jupyterlab", "lessons");
 const RAISES_FIXTURE = "00-raises-exception-tag.ipynb";
@@ -69,7 +69,8 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
   let notebooks: string[] = [];
   let npmStartRun: Promise<CellResult[]>;
   const { lessons } = lintLessons(REPO_ROOT);
-  const lesson03 = lessons.find((lesson) => lesson.slug.startsWith("03"))!;
+  // Lesson 1: figures, and worked solutions that print something (lesson 3's print nothing).
+  const lesson01 = lessons.find((lesson) => lesson.slug.startsWith("01"))!;
 
   beforeAll(async () => {
     rmSync(ROOT, { recursive: true, force: true });
@@ -84,8 +85,8 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
     writeFileSync(join(ROOT, lenet), patched);
     writeFileSync(join(ROOT, RAISES_FIXTURE), raisesFixture());
     notebooks = readdirSync(ROOT).filter((name) => name.endsWith(".ipynb")).sort();
-    // Lesson 3 as `npm start` writes it (lesson runner, executedNotebook), for the "opened unrun" test.
-    npmStartRun = runLesson(lesson03, { root: REPO_ROOT, quick: true }, new WorkerPool(1)).done;
+    // Lesson 1 as `npm start` writes it (lesson runner, executedNotebook), for the "opened unrun" test.
+    npmStartRun = runLesson(lesson01, { root: REPO_ROOT, quick: true }, new WorkerPool(1)).done;
     [server, browser] = await Promise.all([startJupyterLab(ROOT), launchChromium()]);
     mkdirSync(LAB_SCREENSHOTS, { recursive: true });
   }, 180_000);
@@ -127,8 +128,7 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
         return { running, epochs: seen.epochs[seen.epochs.length - 1] ?? 0 };
       });
       if (state.running && state.epochs >= 1) {
-        const cell = page.locator("[data-convlab-training]");
-        await cell.scrollIntoViewIfNeeded();
+        await centreOn(page, "[data-convlab-training] .convlab-figure");
         await page.screenshot({ path: join(LAB_SCREENSHOTS, "lesson-09-training-mid-run.png") });
         return true;
       }
@@ -191,8 +191,8 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
         expect(await training.locator("progress").count()).toBe(1);
       }
       if (notebook.startsWith("03")) {
-        // A screenful with figures: the third figure's cell at the top.
-        await page.locator(".jp-Notebook .convlab-figure").nth(2).scrollIntoViewIfNeeded();
+        // A screenful with figures: the second one in the middle.
+        await centreOn(page, ".jp-Notebook .convlab-figure", 1);
         await page.screenshot({ path: join(LAB_SCREENSHOTS, "lesson-03-run-all.png") });
       }
       // Saved for the untrusted reopen and the size check below (Ctrl+S, like a reader).
@@ -235,7 +235,7 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
     // Pixels: every static picture drew something.
     const inked = await inkedPixels(page, ".jp-Notebook .convlab-figure img");
     expect(inked.filter((count) => count < 500)).toEqual([]);
-    await page.locator(".jp-Notebook .convlab-figure").nth(2).scrollIntoViewIfNeeded();
+    await centreOn(page, ".jp-Notebook .convlab-figure", 1);
     await page.screenshot({ path: join(LAB_SCREENSHOTS, "lesson-03-reopened-untrusted.png") });
 
     // Trust Notebook (command palette; JupyterLab 4 has it there, Notebook 7 in its File menu), then the plots draw.
@@ -247,7 +247,9 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
       undefined, { timeout: 60_000 });
     cells = await codeCells(page);
     expect(cells.every((cell) => cell.trusted)).toBe(true);
-    expect(errors).toEqual([]);
+    // Notebook 7.6.5's own shortcut-settings plugin throws this on load (notebook_core, pluginChanged → load;
+    // nothing of ours on the stack); any other page error fails the test.
+    expect(errors.filter((error) => error !== "TypeError: Cannot read properties of undefined (reading 'schema')")).toEqual([]);
     await page.context().close();
   }
 
@@ -282,23 +284,24 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
     const afterRun = cells.filter((cell) => cell.tags.includes("hide-input"));
     console.log(`Notebook 7 solutions after Run All (source hidden, output hidden): ${JSON.stringify(afterRun.map((c) => [c.sourceHidden, c.outputsHidden]))}`);
     expect(afterRun.every((cell) => cell.sourceHidden)).toBe(true);
-    await page.locator(".jp-Notebook .convlab-figure").first().scrollIntoViewIfNeeded();
+    await centreOn(page, ".jp-Notebook .convlab-figure", 1);
     await page.screenshot({ path: join(LAB_SCREENSHOTS, "notebook7-lesson-03.png") });
-    expect(errors).toEqual([]);
+    // Notebook 7.6.5's own shortcut-settings plugin throws this on load (notebook_core, pluginChanged → load;
+    // nothing of ours on the stack); any other page error fails the test.
+    expect(errors.filter((error) => error !== "TypeError: Cannot read properties of undefined (reading 'schema')")).toEqual([]);
     await page.context().close();
   }
 
   it("opens a notebook as `npm start` writes it: every figure showing before anything runs, solutions collapsed and opening on click", async () => {
     const results = await npmStartRun;
     expect(results.filter((r) => r.status !== "ok" && r.status !== "skipped").map((r) => `${r.status}: ${r.note ?? ""}`)).toEqual([]);
-    const name = "npm-start-03.ipynb";
-    writeFileSync(join(ROOT, name), serializeNotebook(executedNotebook(lesson03, results)));
+    const name = "npm-start-01.ipynb";
+    writeFileSync(join(ROOT, name), serializeNotebook(executedNotebook(lesson01, results)));
     const { page, errors } = await watchedPage(browser);
     await openNotebook(page, server.url(name));
     const cells = await codeCells(page);
     const figures = cells.reduce((n, cell) => n + cell.outputs.filter((o) => o.mimes.includes("image/svg+xml")).length, 0);
-    expect(figures).toBeGreaterThanOrEqual(3);
-    expect(cells.every((cell) => cell.executionCount === null || cell.outputs.length >= 0)).toBe(true);
+    expect(figures).toBeGreaterThanOrEqual(2);
     const visible = cells.filter((cell) => !cell.outputsHidden);
     const shown = visible.reduce((n, cell) => n + cell.picturesShown + cell.plotlyDrawn, 0);
     const expected = visible.reduce((n, cell) => n + cell.outputs.filter((o) => o.mimes.includes("image/svg+xml")).length, 0);
