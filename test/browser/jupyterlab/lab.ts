@@ -2,7 +2,8 @@
 // port with a token in a throwaway Jupyter home, and the UI moves the tests make through it: open a notebook, Run
 // All from the Run menu, wait for the kernel to go idle. Cells are driven through the UI (menus, keyboard,
 // toolbar buttons), never through the kernel; the app object (exposed with expose_app_in_browser) is only read,
-// to see cell tags, execution counts and outputs as JupyterLab holds them.
+// to see cell tags, execution counts and outputs as JupyterLab holds them (typed `any`: JupyterLab's TypeScript
+// types are not a dependency of this project).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -140,7 +141,7 @@ export async function startJupyterLab(root: string, app: "lab" | "notebook" = "l
 export async function openFromFileBrowser(page: Page, name: string): Promise<void> {
   await page.locator(".jp-DirListing-item .jp-DirListing-itemText", { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }).dblclick();
   await page.waitForFunction((title) => {
-    const panel = (window as unknown as { jupyterapp?: any }).jupyterapp?.shell?.currentWidget; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const panel = (window as unknown as { jupyterapp?: any }).jupyterapp?.shell?.currentWidget;
     return panel?.title?.label === title && panel.content?.widgets?.length > 0;
   }, name, { timeout: 120_000 });
   await waitForIdle(page, 120_000);
@@ -157,7 +158,7 @@ export async function openNotebook(page: Page, url: string): Promise<void> {
 export async function waitForIdle(page: Page, timeout: number): Promise<void> {
   await page.evaluate(() => { (window as unknown as { convlabIdleSince?: number }).convlabIdleSince = undefined; });
   await page.waitForFunction(() => {
-    const w = window as unknown as { jupyterapp?: any; convlabIdleSince?: number }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const w = window as unknown as { jupyterapp?: any; convlabIdleSince?: number };
     const panel = w.jupyterapp?.shell?.currentWidget;
     const status = panel?.sessionContext?.session?.kernel?.status;
     const pending = [...document.querySelectorAll(".jp-Notebook .jp-InputArea-prompt")].some((p) => p.textContent?.includes("*"));
@@ -175,8 +176,11 @@ export async function waitForIdle(page: Page, timeout: number): Promise<void> {
  * cells around it (JupyterLab skips painting off-screen cells), for a screenshot a person can read.
  */
 export async function centreOn(page: Page, selector: string, nth = 0): Promise<void> {
-  await page.evaluate(({ selector, nth }) => document.querySelectorAll(selector)[nth]?.scrollIntoView({ block: "center" }), { selector, nth });
-  await page.waitForTimeout(1000);
+  // Cells painted for the first time take their real height and push the target away: scroll until it stays.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await page.evaluate(({ selector, nth }) => document.querySelectorAll(selector)[nth]?.scrollIntoView({ block: "center" }), { selector, nth });
+    await page.waitForTimeout(500);
+  }
 }
 
 /** Clicks a menu bar menu, then an item in it (JupyterLab and Notebook 7 share the menu widgets). */
@@ -210,11 +214,11 @@ export interface CellState {
 /** Every code cell of the current notebook as JupyterLab holds and shows it. */
 export async function codeCells(page: Page): Promise<CellState[]> {
   return page.evaluate(() => {
-    const panel = (window as unknown as { jupyterapp: any }).jupyterapp.shell.currentWidget; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const cells = panel.content.widgets as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const panel = (window as unknown as { jupyterapp: any }).jupyterapp.shell.currentWidget;
+    const cells = panel.content.widgets as any[];
     return cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.model.type === "code").map(({ cell, index }) => {
       const source: string = cell.model.sharedModel.getSource();
-      const outputs = (cell.model.outputs.toJSON() as any[]).map((o) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+      const outputs = (cell.model.outputs.toJSON() as any[]).map((o) => ({
         output_type: o.output_type, ename: o.ename, evalue: o.evalue, name: o.name, mimes: Object.keys(o.data ?? {}),
       }));
       const node = cell.node as HTMLElement;

@@ -99,8 +99,8 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
   /** Lesson 9's training cell, watched from the page: every distinct figure and progress state it shows. */
   async function watchTraining(page: Page): Promise<void> {
     await page.evaluate(() => {
-      const panel = (window as unknown as { jupyterapp: any }).jupyterapp.shell.currentWidget; // eslint-disable-line @typescript-eslint/no-explicit-any
-      const cell = (panel.content.widgets as any[]).find((c) => c.model.type === "code" && /= train\(net/.test(c.model.sharedModel.getSource())); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const panel = (window as unknown as { jupyterapp: any }).jupyterapp.shell.currentWidget;
+      const cell = (panel.content.widgets as any[]).find((c) => c.model.type === "code" && /= train\(net/.test(c.model.sharedModel.getSource()));
       const seen = { epochs: [] as number[], progress: [] as string[], maxFigures: 0 };
       (window as unknown as { convlabTraining: typeof seen }).convlabTraining = seen;
       const node = cell.node as HTMLElement;
@@ -128,8 +128,8 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
         return { running, epochs: seen.epochs[seen.epochs.length - 1] ?? 0 };
       });
       if (state.running && state.epochs >= 1) {
-        await centreOn(page, "[data-convlab-training] .convlab-figure");
-        await page.screenshot({ path: join(LAB_SCREENSHOTS, "lesson-09-training-mid-run.png") });
+        // The running cell itself (code, progress bar, live figure): JupyterLab keeps scrolling to the running cell.
+        await page.locator("[data-convlab-training]").screenshot({ path: join(LAB_SCREENSHOTS, "lesson-09-training-mid-run.png") });
         return true;
       }
       await page.waitForTimeout(200);
