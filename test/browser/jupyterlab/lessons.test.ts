@@ -117,22 +117,31 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
     });
   }
 
-  /** Takes the mid-run screenshot once the live figure shows a finished epoch while the cell still runs. */
+  /**
+   * The mid-run screenshot: once the training cell runs and shows its (empty) live figure, centre the figure;
+   * when the figure shows a finished epoch while the cell still runs, take the picture.
+   */
   async function screenshotMidRun(page: Page): Promise<boolean> {
+    const state = () => page.evaluate(() => {
+      const node = document.querySelector("[data-convlab-training]");
+      const running = node?.querySelector(".jp-InputArea-prompt")?.textContent?.includes("*") ?? false;
+      const seen = (window as unknown as { convlabTraining: { epochs: number[] } }).convlabTraining;
+      return { running, figure: seen.epochs.length > 0, epochs: seen.epochs[seen.epochs.length - 1] ?? 0 };
+    });
     const deadline = Date.now() + 240_000;
+    let centred = false;
     while (Date.now() < deadline) {
-      const state = await page.evaluate(() => {
-        const node = document.querySelector("[data-convlab-training]");
-        const running = node?.querySelector(".jp-InputArea-prompt")?.textContent?.includes("*") ?? false;
-        const seen = (window as unknown as { convlabTraining: { epochs: number[] } }).convlabTraining;
-        return { running, epochs: seen.epochs[seen.epochs.length - 1] ?? 0 };
-      });
-      if (state.running && state.epochs >= 1) {
-        // The running cell itself (code, progress bar, live figure): JupyterLab keeps scrolling to the running cell.
-        await page.locator("[data-convlab-training]").screenshot({ path: join(LAB_SCREENSHOTS, "lesson-09-training-mid-run.png") });
+      const now = await state();
+      if (now.running && now.figure && !centred) {
+        await centreOn(page, "[data-convlab-training] .convlab-figure");
+        centred = true;
+        continue;
+      }
+      if (centred && now.running && now.epochs >= 1) {
+        await page.screenshot({ path: join(LAB_SCREENSHOTS, "lesson-09-training-mid-run.png") });
         return true;
       }
-      await page.waitForTimeout(200);
+      await page.waitForTimeout(100);
     }
     return false;
   }
