@@ -61,6 +61,8 @@ function main(): number {
   });
   // Ctrl-C reaches Jupyter through the terminal's process group; this process just waits for it to finish.
   process.on("SIGINT", () => undefined);
+  // Stopped some other way (kill, a supervisor): stop Jupyter and its kernels too rather than orphan them.
+  process.on("SIGTERM", () => jupyter.kill("SIGTERM"));
   jupyter.on("exit", (code) => process.exit(code ?? 1));
   return 0;
 }

@@ -2,7 +2,7 @@
 
 Run from this folder ("test" would otherwise resolve to Python's own test package), after
 `npm run build` and `npm run kernel:install -- --prefix .jupyter-test` in the repository root:
-    cd test/kernel && JUPYTER_PATH=../../.jupyter-test/share/jupyter /usr/bin/python3 -m unittest -v test_convlab_kernel
+    cd test/kernel && JUPYTER_PATH=../../.jupyter-test/share/jupyter ../../.venv/bin/python -m unittest -v test_convlab_kernel
 test/kernel/kernel-suite.test.ts does exactly this with a temporary prefix.
 """
 import unittest
@@ -31,6 +31,8 @@ class ConvlabKernelTests(jupyter_kernel_test.KernelTests):
 
     complete_code_samples = ["1 + 1", "const x = 3;", "function f() {\n  return 1;\n}"]
     incomplete_code_samples = ["function f() {", "const a = [1, 2,", "if (true) {\n  console.log(1);"]
+    # Unfinished code followed by a blank line: consoles submit it (and show the compiler's error), as with IPython.
+    invalid_code_samples = ["function f() {\n\n", "const a = [1, 2,\n\n"]
 
     code_execute_result = [
         {"code": "6 * 7", "result": "42"},

@@ -8,6 +8,7 @@ import type { Executor } from "tslab/dist/executor.js";
 import { CellRunner, describeThrown } from "./cell-runner.js";
 import { installDisplayApi, type MimeBundle } from "./display-api.js";
 import { History } from "./history.js";
+import { isCompleteReply } from "./is-complete.js";
 import { IopubChannel, SerialSender, type StreamName } from "./iopub.js";
 import { kernelInfo } from "./kernel-info.js";
 import { createMessage, MessageSigner, type JupyterMessage } from "./wire.js";
@@ -142,20 +143,21 @@ export class KernelServer {
     switch (request.header.msg_type) {
       case "kernel_info_request":
         return { type: "kernel_info_reply", content: kernelInfo() };
-      case "is_complete_request": {
-        const result = this.tslab.isCompleteCode(content.code);
-        const reply = result.completed ? { status: "complete" } : { status: "incomplete", indent: result.indent ?? "" };
-        return { type: "is_complete_reply", content: reply };
-      }
+      case "is_complete_request":
+        return { type: "is_complete_reply", content: isCompleteReply(String(content.code ?? ""), this.tslab.isCompleteCode) };
       case "complete_request": {
         const info = this.tslab.executor.complete(content.code, content.cursor_pos ?? content.code.length);
         const reply = { status: "ok", matches: info.candidates, cursor_start: info.start, cursor_end: info.end, metadata: {} };
         return { type: "complete_reply", content: reply };
       }
       case "inspect_request": {
+        // detail_level 0 (JupyterLab's tooltip) and 1 (its contextual help) get the same text: signature and docs.
         const info = this.tslab.executor.inspect(content.code, content.cursor_pos ?? content.code.length);
-        const data = info ? { "text/plain": this.tslab.printQuickInfo(info) } : {};
-        return { type: "inspect_reply", content: { status: "ok", found: Boolean(info), data, metadata: {} } };
+        const text = info ? this.tslab.printQuickInfo(info) : "";
+        // For a name TypeScript does not know, its quick info is the bare error type "any": that is "not found",
+        // not a tooltip saying "any" (a declared any reads "let x: any").
+        const found = text.trim() !== "" && text.trim() !== "any";
+        return { type: "inspect_reply", content: { status: "ok", found, data: found ? { "text/plain": text } : {}, metadata: {} } };
       }
       case "history_request":
         return { type: "history_reply", content: { status: "ok", history: this.history.query(content) } };

@@ -1,7 +1,7 @@
 // Lesson -> nbformat 4.5 notebook. Generated notebooks are byte-stable (ids derived from the slug and cell
 // index, keys sorted, one-space indent like Jupyter's own writer), so `notebooks/` diffs only when lessons change.
 
-import { createRequire } from "node:module";
+import { languageInfo } from "../kernel/kernel-info.js";
 import { type CodeCell, type Lesson, type LessonCell, LessonLintError } from "./parse.js";
 import { RAISES_TAG, raisesMetadata } from "./raises.js";
 import { escapeRawHtml } from "./raw-html.js";
@@ -27,12 +27,6 @@ export interface Notebook {
   metadata: Record<string, unknown>;
   nbformat: 4;
   nbformat_minor: 5;
-}
-
-/** The TypeScript version tslab compiles cells with (its pinned fork), reported as the language version. */
-function tslabTypeScriptVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require("@tslab/typescript-for-tslab/package.json") as { version: string }).version;
 }
 
 export const KERNELSPEC = { name: "convlab", display_name: "TypeScript (convlab)", language: "typescript" };
@@ -61,8 +55,8 @@ function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknow
   const metadata: Record<string, unknown> = { convlab };
   const tags: string[] = [];
   if (hideInput) {
-    // JupyterLab and Notebook 7 collapse both; the learner opens them after trying in the answer cell above.
-    metadata.jupyter = { outputs_hidden: true, source_hidden: true };
+    // A worked solution opens collapsed, code and output (JupyterLab, Notebook 7, VS Code): a click shows each.
+    metadata.jupyter = { source_hidden: true, outputs_hidden: true };
     tags.push("hide-input");
   }
   if (raises) tags.push(RAISES_TAG);
@@ -127,13 +121,7 @@ function lessonNotebook(lesson: Lesson): { notebook: Notebook; cellOf: NotebookC
     metadata: {
       convlab: { source: lesson.file },
       kernelspec: KERNELSPEC,
-      language_info: {
-        codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
-        file_extension: ".ts",
-        mimetype: "text/typescript",
-        name: "typescript",
-        version: tslabTypeScriptVersion(),
-      },
+      language_info: languageInfo(),
     },
     nbformat: 4,
     nbformat_minor: 5,

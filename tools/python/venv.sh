@@ -44,4 +44,8 @@ if ! up_to_date; then
   fi
 fi
 
+# JupyterLab runs a few Node.js scripts from inside the venv (build checks); without this file Node would take
+# the project's package.json ("type": "module") for theirs and fail on their require() calls.
+[ -f "$venv/package.json" ] || echo '{ "type": "commonjs" }' >"$venv/package.json"
+
 if [ "${1:-}" = "--print" ]; then echo "$venv"; fi
