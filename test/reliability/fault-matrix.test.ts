@@ -89,7 +89,7 @@ describe.skipIf(!nbclientAvailable)("fault matrix: nbrun in the real kernel", ()
     prefix = installKernelSpec();
     const paths = lessons.map((lesson) => {
       const path = join(dir, `${lesson.slug}.ipynb`);
-      writeFileSync(path, serializeNotebook(lessonToNotebook(lesson, true)));
+      writeFileSync(path, serializeNotebook(lessonToNotebook(lesson)));
       return path;
     });
     const outDir = join(dir, "out");

@@ -71,6 +71,12 @@ export const FAULT_MATRIX: FaultCase[] = [
     firstFailure: { codeCell: 2, status: "error", says: ["Unhandled promise rejection: Error: rejected late"] },
   },
   {
+    // issue 18 item 6: the lesson runner's output collection was quadratic; this cell was reported as a timeout.
+    name: "output-flood",
+    cells: ['for (let i = 0; i < 200000; i++) console.log("flood line " + i);\nconsole.log("LAST LINE after the flood");', '"after the flood"'],
+    firstFailure: null,
+  },
+  {
     // issue 18 item 4: `npm start` waited forever for this lesson's process to exit.
     name: "interval-left-running",
     cells: ["setInterval(() => {}, 1000);", '"done"'],

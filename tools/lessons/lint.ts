@@ -22,5 +22,23 @@ export function lintLessons(root: string): LintReport {
       problems.push(...error.message.split("\n"));
     }
   }
+  problems.push(...duplicateNumbers(lessonFiles(root)));
   return { lessons, problems };
+}
+
+/** The two-digit number orders the course (site, notebooks, `--only 03`): two lessons cannot share one. */
+function duplicateNumbers(files: string[]): string[] {
+  const byNumber = new Map<string, string[]>();
+  for (const file of files) {
+    const number = /^lessons\/(\d\d)-/.exec(file)?.[1];
+    if (number === undefined) continue; // a misnamed file is reported by parseLesson
+    byNumber.set(number, [...(byNumber.get(number) ?? []), file]);
+  }
+  const problems: string[] = [];
+  for (const [number, sharing] of byNumber) {
+    for (const file of sharing.slice(1)) {
+      problems.push(`${file}:1: lesson number ${number} is already used by ${sharing[0]}; give each lesson its own number`);
+    }
+  }
+  return problems;
 }

@@ -15,11 +15,11 @@ type StreamOutput = Extract<NotebookOutput, { output_type: "stream" }>;
 /** Stream text kept per cell; about 60,000 lines of training log. */
 export const MAX_STREAM_CHARS_PER_CELL = 1_000_000;
 
-/** The line that stands for the stream text a cell printed beyond the cap. */
+/** The line that stands for the stream text a cell printed beyond the cap (rewritten on every dropped chunk: keep it cheap). */
 export function truncationMarker(droppedChars: number, droppedLines: number): string {
   return (
-    `[output truncated: ${droppedChars.toLocaleString("en-US")} more characters (${droppedLines.toLocaleString("en-US")} lines) ` +
-    `were printed and not kept; a cell keeps the first ${MAX_STREAM_CHARS_PER_CELL.toLocaleString("en-US")} characters of its output]\n`
+    `[output truncated: ${droppedChars} more characters (${droppedLines} lines) were printed and not kept; ` +
+    `a cell keeps the first ${MAX_STREAM_CHARS_PER_CELL} characters of its output]\n`
   );
 }
 

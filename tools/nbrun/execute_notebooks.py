@@ -10,7 +10,8 @@ A notebook fails when a cell raises, is aborted, never runs, times out, or the k
 nbclient alone misses some of these (an aborted reply counts as success, and it stamps an
 execution_count on every cell it sent), so each cell's own outcome is recorded from the hooks
 and checked afterwards. Executed notebooks (outputs, per-cell timing) and report.json are
-written to --out. The exit status is 1 when any notebook failed, 2 on a usage problem.
+written to --out (the report to --report when given). The exit status is 1 when any notebook failed, 2 on a
+usage problem.
 """
 import argparse
 import json
@@ -221,6 +222,8 @@ def main():
     parser.add_argument("--kernel", default="convlab")
     parser.add_argument("--timeout", type=int, default=600, help="default per-cell timeout in seconds")
     parser.add_argument("--out", default="artifacts/notebooks", help="folder for executed notebooks and report.json")
+    parser.add_argument("--report", help="where to write the report (default OUT/report.json); main.ts gives a fresh path per run")
+    parser.add_argument("--run-id", help="copied into the report, so the caller can tell this run's report from an old one")
     args = parser.parse_args()
 
     try:
@@ -242,12 +245,20 @@ def main():
             continue
         result = run.run()
         artifact = os.path.join(args.out, os.path.basename(path))
-        nbformat.write(run.nb, artifact)
-        result["artifact"] = artifact
+        try:
+            nbformat.write(run.nb, artifact)
+            result["artifact"] = artifact
+        except OSError as problem:  # the run's verdict stands; losing the copy must not lose the whole report
+            result["passed"] = False
+            result["failures"].insert(0, {"index": None, "number": None, "cellCount": len(run.nb.cells), "source": None,
+                                          "status": "not saved", "message": f"cannot write {artifact}: {problem}"})
         results.append(result)
 
-    with open(os.path.join(args.out, "report.json"), "w") as report_file:
-        json.dump({"kernel": args.kernel, "defaultTimeout": args.timeout, "notebooks": results}, report_file, indent=2)
+    # Written whole under a temporary name, then renamed: a run killed while writing leaves no half report.
+    report_path = args.report or os.path.join(args.out, "report.json")
+    with open(report_path + ".partial", "w") as report_file:
+        json.dump({"runId": args.run_id, "kernel": args.kernel, "defaultTimeout": args.timeout, "notebooks": results}, report_file, indent=2)
+    os.replace(report_path + ".partial", report_path)
     return 0 if all(result["passed"] for result in results) else 1
 
 
