@@ -15,8 +15,16 @@ export function lintLessons(root: string): LintReport {
   const lessons: Lesson[] = [];
   const problems: string[] = [];
   for (const file of lessonFiles(root)) {
+    let text: string;
     try {
-      lessons.push(parseLesson(file, readFileSync(join(root, file), "utf8")));
+      text = readFileSync(join(root, file), "utf8");
+    } catch (error) {
+      // A folder named x.md, a dangling link, no permission: a problem of that lesson, not a crash of the linter.
+      problems.push(`${file}:1: cannot read the lesson: ${(error as Error).message}`);
+      continue;
+    }
+    try {
+      lessons.push(parseLesson(file, text));
     } catch (error) {
       if (!(error instanceof LessonLintError)) throw error;
       problems.push(...error.message.split("\n"));

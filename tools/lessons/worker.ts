@@ -147,6 +147,10 @@ function headlineOf(text: string): string {
   return text.split("\n").filter((line) => line.trim() !== "").slice(0, 4).join("\n");
 }
 
+// The runner holds the other end of the IPC channel; if it dies (kill -9 of `npm test`/`npm start`) the channel
+// closes and this lesson must not run on as an orphan. (The worker's own disconnect at the end exits first.)
+process.once("disconnect", () => process.exit(1));
+
 process.once("message", (request: RunRequest) => {
   run(request).catch((error: unknown) => {
     // A failure of the worker itself, not of a cell: the runner shows this stderr.

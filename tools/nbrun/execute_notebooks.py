@@ -216,7 +216,26 @@ class NotebookRun:
         return {"notebook": self.path, "passed": not failures, "seconds": self.seconds, "cells": cells, "failures": failures}
 
 
+def exit_with_parent():
+    """nbrun waits for this script; if nbrun is killed, this script (and through it the kernel) must not run on as an
+    orphan for the rest of the notebooks. Checked every second in a daemon thread, as ipykernel watches its parent."""
+    import threading
+    parent = os.getppid()
+    if parent <= 1:
+        return
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                print(f"nbrun: the parent process {parent} is gone; stopping", file=sys.stderr, flush=True)
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main():
+    exit_with_parent()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="+")
     parser.add_argument("--kernel", default="convlab")

@@ -109,7 +109,13 @@ function main(): number {
       process.stderr.write(`nbrun: execute_notebooks.py ${ended} and wrote no report; no notebook result can be trusted\n`);
       return 1;
     }
-    const report = JSON.parse(readFileSync(freshReport, "utf8")) as { runId?: string; notebooks: NotebookReport[] };
+    let report: { runId?: string; notebooks: NotebookReport[] };
+    try {
+      report = JSON.parse(readFileSync(freshReport, "utf8")) as typeof report;
+    } catch (error) {
+      process.stderr.write(`nbrun: cannot read the report execute_notebooks.py wrote (${freshReport}): ${(error as Error).message}\n`);
+      return 1;
+    }
     if (report.runId !== runId) {
       process.stderr.write(`nbrun: the report in ${freshReport} is not this run's (run id ${report.runId}, expected ${runId})\n`);
       return 1;
