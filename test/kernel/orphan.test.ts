@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { parentToWatch } from "../../tools/kernel/guard.js";
 import { installKernelSpec, jupyterPathOf } from "./kernel-client.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -33,6 +34,17 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+describe("which parent the kernel watches", () => {
+  it("Jupyter's JPY_PARENT_PID when it is the actual parent, else the parent it started with, none under init", () => {
+    expect(parentToWatch({ JPY_PARENT_PID: "4242" }, 4242)).toBe(4242);
+    // A wrapper between Jupyter and the kernel: watch the wrapper, which dies with (or instead of) Jupyter.
+    expect(parentToWatch({ JPY_PARENT_PID: "4242" }, 5151)).toBe(5151);
+    expect(parentToWatch({}, 5151)).toBe(5151);
+    expect(parentToWatch({ JPY_PARENT_PID: "not a pid" }, 5151)).toBe(5151);
+    expect(parentToWatch({}, 1)).toBeNull();
+  });
+});
 
 describe.skipIf(!available)("the kernel does not outlive its client", () => {
   let prefix = "";
