@@ -278,6 +278,20 @@ describe("interrupt", () => {
     expect(timers.outputs.find((m) => m.header.msg_type === "execute_result")?.content.data["text/plain"]).toBe("3");
   });
 
+  it("a cell's own process.on(\"SIGINT\") listener neither stops the kernel on the next interrupt nor goes unheard", async () => {
+    await kernel.execute('let heard = 0; process.on("SIGINT", () => { heard++; });');
+    const loop = await kernel.submit("while (true) {}");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    kernel.interrupt();
+    expect((await kernel.collect(loop, 15_000)).reply.content.status).toBe("error");
+    const waiting = await kernel.submit("await new Promise(() => {});");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    kernel.interrupt();
+    expect((await kernel.collect(waiting, 15_000)).reply.content.status).toBe("error");
+    const after = await kernel.execute("heard");
+    expect(after.outputs.find((m) => m.header.msg_type === "execute_result")?.content.data["text/plain"]).toBe("1");
+  });
+
   it("SIGINT stops an awaited promise that never settles", async () => {
     const pending = await kernel.submit("await new Promise(() => {});");
     await new Promise((resolve) => setTimeout(resolve, 500));

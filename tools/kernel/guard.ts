@@ -1,6 +1,7 @@
 // Starts the kernel's guard thread (guard-thread.ts) and acts on what it reports: interrupts (including those
 // of cells that never return to the event loop) and the death of the kernel's parent.
 
+import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import { type GuardData, type GuardMessage, GUARD_SLOTS, GuardSlot } from "./guard-protocol.js";
 
@@ -33,7 +34,30 @@ export const FORCED_INTERRUPT_NOTE =
 /** The Node flag that lets the guard terminate a stuck timer callback without Node aborting (see guard-thread.ts). */
 export const ASYNC_HOOKS_FLAG = "--no-force-async-hooks-checks";
 
+/**
+ * Keeps SIGINT listeners that cells add (`process.on("SIGINT", …)`) off the process: with a real listener, each
+ * breakOnSigint run (every cell) removes it and so resets SIGINT to its default action while the guard's
+ * watchdog holds the signal, and an interrupt of a synchronous cell would kill the kernel. They are kept here
+ * and called for every interrupt the guard receives.
+ */
+function routeSigintListeners(): EventEmitter {
+  const sigint = new EventEmitter();
+  const methods = ["on", "addListener", "once", "prependListener", "prependOnceListener", "off", "removeListener", "removeAllListeners"] as const;
+  const target = process as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const kept = sigint as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of methods) {
+    const original = target[method];
+    target[method] = function (this: unknown, event?: unknown, ...rest: unknown[]) {
+      if (event !== "SIGINT") return original.call(this, event, ...rest);
+      kept[method].call(sigint, event, ...rest);
+      return process;
+    };
+  }
+  return sigint;
+}
+
 export function startGuard(handlers: GuardHandlers): Worker {
+  const sigintListeners = routeSigintListeners();
   const shared = new Int32Array(new SharedArrayBuffer(GUARD_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   const data: GuardData = { shared, parentPid: parentToWatch(), interruptGraceMs: INTERRUPT_GRACE_MS };
   if (!process.execArgv.includes(ASYNC_HOOKS_FLAG)) {
@@ -45,6 +69,7 @@ export function startGuard(handlers: GuardHandlers): Worker {
       if (Atomics.exchange(shared, GuardSlot.Forced, 0) === 1) handlers.explainForcedInterrupt(FORCED_INTERRUPT_NOTE);
       Atomics.store(shared, GuardSlot.InterruptsHandled, Atomics.load(shared, GuardSlot.InterruptsRequested));
       handlers.interrupt();
+      sigintListeners.emit("SIGINT", "SIGINT");
     } else if (message.type === "parent-gone") {
       handlers.log(`convlab kernel: parent process ${message.parentPid} is gone; exiting\n`);
       process.exit(1);
