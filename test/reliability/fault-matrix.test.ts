@@ -1,7 +1,8 @@
-// The shared fault matrix (fault-matrix.ts) against both runners: the lesson runner (a worker process per
-// lesson, as `npm test` and `npm start` run lessons) and nbrun (nbclient driving the real convlab kernel, as
-// `npm run notebooks:exec` runs the generated notebooks). Each case must get the same verdict from both: pass,
-// or fail at the same cell with the same status and the same error named; and neither may hang.
+// The shared fault matrix (fault-matrix.ts) against both runners and the kernel: the lesson runner (a worker
+// process per lesson, as `npm test` and `npm start` run lessons), nbrun (nbclient driving the real convlab
+// kernel, as `npm run notebooks:exec` runs the generated notebooks), and the kernel driven cell by cell by the
+// tests' own minimal Jupyter client. Each case must get the same verdict from all three: pass, or fail at the
+// same cell with the same status and the same error named; and none may hang.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +11,8 @@ import { repoRoot, requireBuild } from "../../tools/lessons/files.js";
 import { lessonToNotebook, serializeNotebook } from "../../tools/lessons/notebook.js";
 import { outputText } from "../../tools/lessons/report.js";
 import { type CellResult, runLesson, WorkerPool } from "../../tools/lessons/runner.js";
-import { installKernelSpec, jupyterPathOf } from "../kernel/kernel-client.js";
+import { runnableSource } from "../../tools/lessons/transform.js";
+import { installKernelSpec, jupyterPathOf, KernelClient } from "../kernel/kernel-client.js";
 import { FAULT_MATRIX, indexOfCodeCell, lessonOfCase } from "./fault-matrix.js";
 
 const root = repoRoot();
@@ -120,6 +122,81 @@ describe.skipIf(!nbclientAvailable)("fault matrix: nbrun in the real kernel", ()
   it("the run ends by itself and fails", () => {
     expect(run.signal, "nbrun hung past the test's limit").toBeNull();
     expect(run.status, String(run.stderr)).toBe(1);
+  });
+
+  for (const testCase of FAULT_MATRIX) {
+    it(testCase.name, () => expectVerdict(testCase.name, verdicts.get(testCase.name)!));
+  }
+});
+
+// The kernel itself, driven cell by cell by a minimal client: every fault must reach the client as a failed
+// reply, a dead kernel, or a late error on the cell's stderr (what nbrun checks); no fault may stay silent.
+describe("fault matrix: the kernel, cell by cell", () => {
+  const verdicts = new Map<string, Verdict>();
+  let prefix = "";
+  const LATE_ERROR = /^(Uncaught exception:|Unhandled promise rejection:).*/m;
+
+  async function kernelVerdict(lesson: (typeof lessons)[number]): Promise<Verdict> {
+    const kernel = await KernelClient.start(prefix, join(root, "notebooks"));
+    const exited = kernel.exited().then(() => "exited" as const);
+    // What each cell that ran showed, late output included (a client like nbclient keeps it by parent).
+    const ran: { index: number; requestId: string; status: string; text: string }[] = [];
+    const drainLate = async (waitMs: number) => {
+      for (;;) {
+        const ids = new Set(ran.map((cell) => cell.requestId));
+        const message = await kernel.nextIopub((m) => ids.has(m.parentHeader.msg_id), waitMs).catch(() => null);
+        if (!message) return;
+        const cell = ran.find((entry) => entry.requestId === message.parentHeader.msg_id)!;
+        if (message.header.msg_type === "stream") cell.text += message.content.text;
+      }
+    };
+    let stopped: { index: number; status: string; text: string } | null = null;
+    try {
+      const codeCells = lesson.cells.flatMap((cell, index) => (cell.kind === "code" ? [{ cell, index }] : []));
+      for (const { cell, index } of codeCells) {
+        const request = await kernel.submit(runnableSource(cell, true));
+        const seconds = cell.options.timeoutSeconds ?? 60;
+        let timer: NodeJS.Timeout | undefined;
+        const limit = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), seconds * 1000)));
+        const outcome = await Promise.race([kernel.collect(request, (seconds + 5) * 1000), exited, limit]);
+        clearTimeout(timer);
+        if (outcome === "exited") {
+          stopped = { index, status: "crashed", text: "" };
+          break;
+        }
+        if (outcome === "timeout") {
+          kernel.interrupt();
+          stopped = { index, status: "timeout", text: `timed out after ${seconds} s` };
+          break;
+        }
+        const text = outcome.outputs
+          .map((m) => (m.header.msg_type === "stream" ? m.content.text : m.header.msg_type === "error" ? m.content.traceback.join("\n") : ""))
+          .join("");
+        ran.push({ index, requestId: request.header.msg_id, status: outcome.reply.content.status === "ok" ? "ok" : "error", text });
+        await drainLate(0);
+        if (outcome.reply.content.status !== "ok") break;
+      }
+      // After the last cell, as long as nbrun's settle request and the lesson runner wait.
+      if (stopped === null) await drainLate(600);
+    } finally {
+      await kernel.shutdown();
+    }
+    const before: string[] = [];
+    for (const cell of ran) {
+      if (cell.status !== "ok" || LATE_ERROR.test(cell.text)) return { failure: { index: cell.index, status: "error", text: cell.text }, before };
+      before.push("ok");
+    }
+    return { failure: stopped, before };
+  }
+
+  beforeAll(async () => {
+    prefix = installKernelSpec();
+    // One kernel at a time: each case gets a fresh one, as a notebook does.
+    for (const [at, lesson] of lessons.entries()) verdicts.set(FAULT_MATRIX[at].name, await kernelVerdict(lesson));
+  }, RUN_LIMIT_MS);
+
+  afterAll(() => {
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
   });
 
   for (const testCase of FAULT_MATRIX) {
