@@ -80,14 +80,15 @@ describe("fault matrix: the lesson runner", () => {
 });
 
 describe.skipIf(!nbclientAvailable)("fault matrix: nbrun in the real kernel", () => {
-  mkdirSync(join(root, "out"), { recursive: true });
-  // Inside the checkout, so `require("convlab")` in a cell finds the built library through node_modules.
-  const dir = mkdtempSync(join(root, "out", "fault-matrix-"));
   const verdicts = new Map<string, Verdict>();
+  let dir = "";
   let prefix = "";
   let run: ReturnType<typeof spawnSync>;
 
   beforeAll(() => {
+    mkdirSync(join(root, "out"), { recursive: true });
+    // Inside the checkout, so `require("convlab")` in a cell finds the built library through node_modules.
+    dir = mkdtempSync(join(root, "out", "fault-matrix-"));
     prefix = installKernelSpec();
     const paths = lessons.map((lesson) => {
       const path = join(dir, `${lesson.slug}.ipynb`);
@@ -115,7 +116,7 @@ describe.skipIf(!nbclientAvailable)("fault matrix: nbrun in the real kernel", ()
   }, RUN_LIMIT_MS + 10_000);
 
   afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
     if (prefix) rmSync(prefix, { recursive: true, force: true });
   });
 
