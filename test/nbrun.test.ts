@@ -1,6 +1,6 @@
 // `npm run notebooks:exec` (dist/tools/nbrun/main.js) on throwaway notebooks in a temp folder,
 // executed by nbclient in the real convlab kernel installed into a temporary prefix.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -194,6 +194,34 @@ describe("notebooks:exec with nbclient and the convlab kernel", () => {
     expect(quickCells[0].source.join("")).toBe(quickSource);
     expect(quickCells[2].outputs[0].data).toEqual({ "text/plain": ["4"] });
   }, 240_000);
+
+  // issue 18 item 8: a report left by an earlier run was printed as this run's result.
+  it("a run whose script is killed prints no report left by an earlier run, and says why", async () => {
+    const staleOut = join(dir, "out-stale");
+    mkdirSync(staleOut, { recursive: true });
+    const staleReport = { notebooks: [{ notebook: passing, passed: true, seconds: 1, cells: [], failures: [] }] };
+    writeFileSync(join(staleOut, "report.json"), JSON.stringify(staleReport));
+    const slow = writeNotebook(dir, "slow.ipynb", [{ source: "await new Promise((resolve) => setTimeout(resolve, 60000));" }]);
+    const child = spawn(process.execPath, [NBRUN, slow, "--out", staleOut], { env: { ...process.env, JUPYTER_PATH: jupyterPath } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    const executing = new Promise<void>((resolve) =>
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+        if (stderr.includes("nbrun: executing")) resolve();
+      }),
+    );
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await executing;
+    const python = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).stdout.trim().split("\n")[0];
+    expect(python).toMatch(/^\d+$/);
+    process.kill(Number(python), "SIGTERM");
+    expect(await closed).toBe(1);
+    expect(stdout).not.toContain("PASS");
+    expect(stderr).toContain("nbrun: execute_notebooks.py was killed by SIGTERM and wrote no report");
+    expect(existsSync(join(staleOut, "report.json"))).toBe(false);
+  }, 120_000);
 
   it("a missing kernel spec stops with advice instead of a traceback", () => {
     const missing = runNbrun([passing, "--kernel", "no-such-kernel", "--out", join(dir, "out-missing")], jupyterPath);

@@ -43,6 +43,14 @@ async function main(): Promise<number> {
     console.error("No lessons to run.");
     return 1;
   }
+  // Checked before the lessons run (minutes): an unwritable out/ used to surface only afterwards, as a raw
+  // ENOTDIR/EACCES, with every result lost.
+  const outFolder = join(root, "out");
+  const unwritable = outputProblem(outFolder);
+  if (unwritable) {
+    console.error(`npm start: cannot write the results to ${outFolder}: ${unwritable}; nothing was run.`);
+    return 1;
+  }
   const pool = new WorkerPool();
   console.log(`Running ${lessons.length} lesson(s)${args.quick ? " (quick: ci overrides applied)" : ""}, ${pool.size} at a time...`);
   const started = performance.now();
@@ -62,7 +70,6 @@ async function main(): Promise<number> {
     }),
   );
 
-  const outFolder = join(root, "out");
   const notebooksFolder = join(outFolder, "notebooks");
   const siteFolder = join(outFolder, "site");
   rmSync(notebooksFolder, { recursive: true, force: true });
@@ -83,6 +90,19 @@ async function main(): Promise<number> {
   console.log(`Course site:        ${pathToFileURL(join(siteFolder, "index.html")).href}`);
   console.log("Open the site in a browser (no network needed), or run `npm run lab` to edit and rerun the notebooks.");
   return failedLessons > 0 ? 1 : 0;
+}
+
+/** Why `folder` cannot take the results (created if missing, probed with a file), or null when it can. */
+function outputProblem(folder: string): string | null {
+  try {
+    mkdirSync(folder, { recursive: true });
+    const probe = join(folder, `.write-probe-${process.pid}`);
+    writeFileSync(probe, "");
+    rmSync(probe);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 main().then(

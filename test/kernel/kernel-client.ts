@@ -96,7 +96,7 @@ export class KernelClient {
   }
 
   /** Starts the "convlab" kernel from the spec installed under `prefix`, with `cwd` as the notebook folder. */
-  static async start(prefix: string, cwd: string = REPO_ROOT): Promise<KernelClient> {
+  static async start(prefix: string, cwd: string = REPO_ROOT, attempt = 1): Promise<KernelClient> {
     const specPath = join(jupyterPathOf(prefix), "kernels", "convlab", "kernel.json");
     const spec = JSON.parse(readFileSync(specPath, "utf8")) as { argv: string[] };
     const key = randomUUID();
@@ -113,7 +113,15 @@ export class KernelClient {
     iopub.connect(`tcp://127.0.0.1:${ports.iopub_port}`);
     iopub.subscribe();
     const client = new KernelClient(child, new MessageSigner(key), shell, iopub, connectionFile);
-    await client.waitUntilReady();
+    try {
+      await client.waitUntilReady();
+    } catch (error) {
+      await client.shutdown();
+      // The ports were free when picked, but another process on this shared machine may bind one before the
+      // kernel does; that is the test's race, not the kernel's fault: pick new ports.
+      if (attempt < 3 && /Address already in use/.test(String(error))) return KernelClient.start(prefix, cwd, attempt + 1);
+      throw error;
+    }
     return client;
   }
 
@@ -177,13 +185,19 @@ export class KernelClient {
     return this.iopubInbox.take(match, timeoutMs, "a later iopub message");
   }
 
+  /** Resolves when the kernel process has exited (crashed, killed, or shut down). */
+  exited(): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return Promise.resolve();
+    return new Promise((resolveExit) => this.process.once("exit", () => resolveExit()));
+  }
+
   /** Interrupts the running cell the way Jupyter does for interrupt_mode "signal". */
   interrupt(): void {
     this.process.kill("SIGINT");
   }
 
   async shutdown(): Promise<void> {
-    if (this.process.exitCode === null) {
+    if (this.process.exitCode === null && this.process.signalCode === null) {
       const exited = new Promise((resolveExit) => this.process.once("exit", resolveExit));
       await this.request("shutdown_request", { restart: false }, 10_000).catch(() => undefined);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);

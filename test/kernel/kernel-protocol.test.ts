@@ -248,6 +248,50 @@ describe("interrupt", () => {
     expect(after.outputs.find((m) => m.header.msg_type === "execute_result")?.content.data["text/plain"]).toBe("42");
   });
 
+  // issue 18 item 7: such a loop never returns to the event loop; three interrupts used to be ignored at 100% CPU.
+  it("SIGINT stops a loop that yields only to microtasks (`await null`), says why, and the kernel keeps its state", async () => {
+    await kernel.execute("const keeper = 6;");
+    const loop = await kernel.submit("for (let j = 0;; j++) { if (j % 100000 === 0) await null; }");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    kernel.interrupt();
+    const { reply, outputs } = await kernel.collect(loop, 15_000);
+    expect([reply.content.status, reply.content.evalue]).toEqual(["error", "Interrupted asynchronously"]);
+    expect(streamText(outputs, "stderr")).toContain("Interrupted: JavaScript that never returned to the event loop");
+    const after = await kernel.execute("keeper * 7");
+    expect(after.outputs.find((m) => m.header.msg_type === "execute_result")?.content.data["text/plain"]).toBe("42");
+    // Every kind of interrupt still works afterwards: a synchronous loop, and the microtask loop again.
+    for (const code of ["while (true) {}", "for (;;) await null;"]) {
+      const again = await kernel.submit(code);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      kernel.interrupt();
+      expect((await kernel.collect(again, 15_000)).reply.content.status).toBe("error");
+    }
+  });
+
+  it("SIGINT stops a timer callback that loops forever after its cell finished; the kernel answers again", async () => {
+    await kernel.execute("setTimeout(() => { for (;;) {} }, 100);");
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    kernel.interrupt();
+    const after = await kernel.execute("1 + 1", {});
+    expect(after.outputs.find((m) => m.header.msg_type === "execute_result")?.content.data["text/plain"]).toBe("2");
+    const timers = await kernel.execute("await new Promise((resolve) => setTimeout(() => resolve(3), 50))");
+    expect(timers.outputs.find((m) => m.header.msg_type === "execute_result")?.content.data["text/plain"]).toBe("3");
+  });
+
+  it("a cell's own process.on(\"SIGINT\") listener neither stops the kernel on the next interrupt nor goes unheard", async () => {
+    await kernel.execute('let heard = 0; process.on("SIGINT", () => { heard++; });');
+    const loop = await kernel.submit("while (true) {}");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    kernel.interrupt();
+    expect((await kernel.collect(loop, 15_000)).reply.content.status).toBe("error");
+    const waiting = await kernel.submit("await new Promise(() => {});");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    kernel.interrupt();
+    expect((await kernel.collect(waiting, 15_000)).reply.content.status).toBe("error");
+    const after = await kernel.execute("heard");
+    expect(after.outputs.find((m) => m.header.msg_type === "execute_result")?.content.data["text/plain"]).toBe("1");
+  });
+
   it("SIGINT stops an awaited promise that never settles", async () => {
     const pending = await kernel.submit("await new Promise(() => {});");
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -155,6 +155,27 @@ describe.concurrent("options at run time", { timeout: WAIT_FOR_POOL_MS }, () => 
     expect(output.output_type === "display_data" && String(output.data["text/plain"]).length).toBe(3_000_000);
   });
 
+  // issue 18 item 6: this cell was reported as a 60 s timeout (output collection was quadratic).
+  it("a cell printing 200,000 lines passes; its output keeps the first lines and says how much was cut", async () => {
+    const lesson = lessonOf(['for (let i = 0; i < 200000; i++) console.log("flood line " + i);'], ['"after"']);
+    const results = await run(lesson, true, 60);
+    expect(results.map((result) => result.status)).toEqual(["ok", "ok"]);
+    const printed = outputText(results[0]);
+    expect(printed.startsWith("flood line 0\nflood line 1\n")).toBe(true);
+    expect(printed).toMatch(/\[output truncated: \d+ more characters \(\d+ lines\) were printed and not kept; a cell keeps the first 1000000 characters of its output\]\n$/);
+  });
+
+  // issue 18 item 4: the run waited for the worker to exit, which a live timer prevents.
+  it("a lesson that leaves an interval running ends after its last cell", async () => {
+    const lesson = lessonOf(["setInterval(() => {}, 1000);"], ['"last"']);
+    const run = runLesson(lesson, { root, quick: true }, pool);
+    await run.cell(0);
+    const started = performance.now();
+    const results = await run.done;
+    expect(results.map((result) => result.status)).toEqual(["ok", "ok"]);
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
   it("skip cells are never run; the cells after them are", async () => {
     const lesson = lessonOf(["//| skip", 'throw new Error("must not run");'], ['console.log("after");']);
     const results = await run(lesson);

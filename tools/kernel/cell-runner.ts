@@ -65,6 +65,11 @@ export class CellRunner {
     } finally {
       this.calls = null;
     }
+    // One turn of the event loop before the reply: Node reports a promise the cell rejected and left unhandled
+    // only when it next processes its tick queue, which in an idle kernel is whenever the next message arrives
+    // (under the next cell, or never after the last one). This way "Unhandled promise rejection" lands in the
+    // cell that caused it, before its reply, as nbrun and the lesson runner expect.
+    await new Promise((resolve) => setImmediate(resolve));
     if (!succeeded) return { status: "error", error: describeFailure(calls.errors) };
     // A successful run may still print diagnostics (e.g. a `//%module` cell with type errors).
     for (const args of calls.errors) this.writeStderr(format(...args) + "\n");

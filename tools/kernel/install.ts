@@ -21,7 +21,9 @@ export interface KernelSpec {
 
 export function kernelSpec(kernelMainPath: string): KernelSpec {
   return {
-    argv: [process.execPath, kernelMainPath, "--connection-file", "{connection_file}"],
+    // --no-force-async-hooks-checks: the kernel's guard may have to terminate a timer callback that never ends
+    // (tools/kernel/guard-thread.ts); without the flag Node aborts the whole kernel when that happens.
+    argv: [process.execPath, "--no-force-async-hooks-checks", kernelMainPath, "--connection-file", "{connection_file}"],
     display_name: "TypeScript (convlab)",
     language: "typescript",
     interrupt_mode: "signal",

@@ -9,6 +9,7 @@ import type * as ConverterModule from "tslab/dist/converter.js";
 import type * as ExecutorModule from "tslab/dist/executor.js";
 import type * as InspectModule from "tslab/dist/inspect.js";
 import { CellRunner } from "./cell-runner.js";
+import { startGuard } from "./guard.js";
 import { KernelServer, type ConnectionInfo } from "./server.js";
 
 const requireFromHere = createRequire(import.meta.url);
@@ -58,8 +59,15 @@ async function main(): Promise<void> {
   server = new KernelServer(connection, { executor, isCompleteCode: converter.isCompleteCode, printQuickInfo }, runner, log);
   redirectProcessStreams(server);
 
-  // Jupyter interrupts with SIGINT; tslab runs cells with breakOnSigint, this stops awaited work.
-  process.on("SIGINT", () => executor.interrupt());
+  // Jupyter interrupts with SIGINT. A synchronous cell is stopped by tslab's breakOnSigint; every other SIGINT
+  // reaches the guard thread, which also stops cells that never return to the event loop and ends the kernel
+  // when its parent dies (guard-thread.ts). No process.on("SIGINT") here: each breakOnSigint run would remove
+  // and restore it, resetting SIGINT to its default action (exit) under the guard's watchdog.
+  startGuard({
+    interrupt: () => executor.interrupt(),
+    explainForcedInterrupt: (text) => server?.writeStream("stderr", text),
+    log,
+  });
   // Errors thrown later by timers or promises of a finished cell are shown in the latest cell.
   process.on("uncaughtException", (error) => process.stderr.write(format("Uncaught exception:", error) + "\n"));
   process.on("unhandledRejection", (reason) => process.stderr.write(format("Unhandled promise rejection:", reason) + "\n"));

@@ -18,8 +18,16 @@ export function lintLessons(root: string): LintReport {
   const lessons: Lesson[] = [];
   const problems: string[] = [];
   for (const file of lessonFiles(root)) {
+    let text: string;
     try {
-      const lesson = parseLesson(file, readFileSync(join(root, file), "utf8"));
+      text = readFileSync(join(root, file), "utf8");
+    } catch (error) {
+      // A folder named x.md, a dangling link, no permission: a problem of that lesson, not a crash of the linter.
+      problems.push(`${file}:1: cannot read the lesson: ${(error as Error).message}`);
+      continue;
+    }
+    try {
+      const lesson = parseLesson(file, text);
       // Math KaTeX cannot typeset would stop the site's build after every lesson ran: report it here, first.
       const math = mathProblems(lesson);
       if (math.length > 0) throw new LessonLintError(file, math);
@@ -30,6 +38,7 @@ export function lintLessons(root: string): LintReport {
       problems.push(...error.message.split("\n"));
     }
   }
+  problems.push(...duplicateNumbers(lessonFiles(root)));
   return { lessons, problems };
 }
 
@@ -125,6 +134,23 @@ export function internalObjectResultProblems(lesson: Lesson, cell: CodeCell, out
     problems.push(
       `${lesson.file}:${cell.line}: the cell's last expression shows ${match.what} (\`${firstLine}\`${text.includes("\n") ? " …" : ""}), not a value a learner reads; end the cell with a statement, or show the value meant`,
     );
+  }
+  return problems;
+}
+
+/** The two-digit number orders the course (site, notebooks, `--only 03`): two lessons cannot share one. */
+function duplicateNumbers(files: string[]): string[] {
+  const byNumber = new Map<string, string[]>();
+  for (const file of files) {
+    const number = /^lessons\/(\d\d)-/.exec(file)?.[1];
+    if (number === undefined) continue; // a misnamed file is reported by parseLesson
+    byNumber.set(number, [...(byNumber.get(number) ?? []), file]);
+  }
+  const problems: string[] = [];
+  for (const [number, sharing] of byNumber) {
+    for (const file of sharing.slice(1)) {
+      problems.push(`${file}:1: lesson number ${number} is already used by ${sharing[0]}; give each lesson its own number`);
+    }
   }
   return problems;
 }

@@ -53,10 +53,13 @@ const PASTED_OUTPUT_LINE = /^\s*(Out|In)\s*\[\s*\d*\s*\]:?/;
 
 const markdown = new MarkdownIt();
 
-/** A fence is closed when its last mapped line is a run of its marker at least as long as the opening one. */
+/**
+ * A fence is closed when its last mapped line is a run of its marker at least as long as the opening one.
+ * Inside a blockquote that line starts with the quote's `>` markers, which are not part of the fence.
+ */
 function fenceIsClosed(lines: string[], start: number, end: number, markup: string): boolean {
   if (end - start < 2) return false;
-  const last = lines[end - 1].trim();
+  const last = lines[end - 1].replace(/^(?:\s*>)+/, "").trim();
   return last.length >= markup.length && [...last].every((char) => char === markup[0]);
 }
 
@@ -86,6 +89,7 @@ export function parseLesson(file: string, text: string): Lesson {
   if (!LESSON_FILE_PATTERN.test(fileName)) {
     problems.push({ line: 1, message: `lesson file name must look like NN-lowercase-slug.md, got "${fileName}"` });
   }
+  if (text.trim() === "") problems.push({ line: 1, message: "the lesson is empty (a lesson needs a `# Title`, prose and code cells)" });
   const lines = text.replace(/\r\n/g, "\n").split("\n");
   const tokens = markdown.parse(text, {});
   const cells: LessonCell[] = [];

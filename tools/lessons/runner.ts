@@ -16,6 +16,8 @@ import { runnableSource } from "./transform.js";
 export const DEFAULT_CELL_TIMEOUT_SECONDS = 60;
 /** Loading tslab's compiler takes a few seconds; a worker not ready after this is reported as broken. */
 const WORKER_START_TIMEOUT_SECONDS = 120;
+/** After its last cell a worker only closes its compiler and says "finished"; longer than this, it is stopped. */
+const WORKER_FINISH_TIMEOUT_SECONDS = 30;
 
 export type CellStatus =
   | "ok"
@@ -165,6 +167,25 @@ function runInWorker(
       workerStderr += `\nworker did not start within ${WORKER_START_TIMEOUT_SECONDS} s`;
       child.kill("SIGKILL");
     });
+    let completed = false;
+    /** Settles what is left and ends the run; called once, on "finished" or when the worker exits. */
+    const complete = (stoppedBecause: string) => {
+      if (completed) return;
+      completed = true;
+      clearTimeout(watchdog);
+      const tail = workerStderr.trim();
+      if (current) {
+        settle(resultOf(current.index, "crashed", `${stoppedBecause} during this cell${tail ? `:\n${tail}` : ""}`));
+        failure ??= { index: current.index, status: "crashed" };
+      }
+      for (const { index } of toRun) {
+        const reason = failure
+          ? `not run: the cell at ${lesson.file}:${cellByIndex.get(failure.index)!.line} failed (${failure.status})`
+          : `not run: ${stoppedBecause} before this cell${tail ? `:\n${tail}` : ""}`;
+        settle({ index, status: "not-run", outputs: [], executionCount: null, milliseconds: 0, note: reason });
+      }
+      finish();
+    };
     child.on("message", (message: WorkerMessage) => {
       if (message.type === "ready") {
         clearTimeout(watchdog);
@@ -178,28 +199,32 @@ function runInWorker(
         outputs.clear(message.index, message.wait);
       } else if (message.type === "done") {
         clearTimeout(watchdog);
-        const result = resultOf(message.index, message.ok ? "ok" : "error", message.problem);
+        const result = resultOf(message.index, message.ok ? "ok" : "error", message.problem ?? message.lateError);
         result.milliseconds = message.milliseconds;
         result.executionCount = message.executionCount;
         settle(result);
         if (!message.ok) failure = { index: message.index, status: "error" };
         current = null;
+        // After its last cell the worker owes only "finished"; a worker that never sends it must not hang the run.
+        const isLast = message.index === toRun[toRun.length - 1].index;
+        if (!message.ok || isLast) {
+          arm(WORKER_FINISH_TIMEOUT_SECONDS, () => {
+            workerStderr += `\nthe worker did not finish within ${WORKER_FINISH_TIMEOUT_SECONDS} s of its last cell`;
+            child.kill("SIGKILL");
+          });
+        }
+      } else if (message.type === "finished") {
+        // Every result is in. The worker exits by itself next, but a timer or socket a lesson left open may keep
+        // it alive (the run used to wait for its exit forever): the run ends here and the worker is stopped.
+        complete("the lesson's worker finished");
+        child.kill("SIGKILL");
       }
     });
-    child.on("exit", (code, signal) => {
-      clearTimeout(watchdog);
-      const tail = workerStderr.trim();
-      if (current) {
-        settle(resultOf(current.index, "crashed", `the lesson's process exited (code ${code}, signal ${signal}) during this cell${tail ? `:\n${tail}` : ""}`));
-        failure ??= { index: current.index, status: "crashed" };
-      }
-      for (const { index } of toRun) {
-        const reason = failure
-          ? `not run: the cell at ${lesson.file}:${cellByIndex.get(failure.index)!.line} failed (${failure.status})`
-          : `not run: the lesson's worker stopped before this cell (code ${code}, signal ${signal})${tail ? `:\n${tail}` : ""}`;
-        settle({ index, status: "not-run", outputs: [], executionCount: null, milliseconds: 0, note: reason });
-      }
-      finish();
+    child.on("exit", (code, signal) => complete(`the lesson's process exited (code ${code}, signal ${signal})`));
+    // A worker that cannot be started or signalled reports "error" and may never exit: end the run on it too.
+    child.on("error", (error) => {
+      child.kill("SIGKILL");
+      complete(`the lesson's process failed (${error.message})`);
     });
     const request: RunRequest = {
       type: "run",

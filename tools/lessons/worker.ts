@@ -13,7 +13,7 @@ import { CellRunner } from "../kernel/cell-runner.js";
 import { installDisplayApi } from "../kernel/display-api.js";
 import { mimeBundleOf } from "../kernel/server.js";
 import type { NotebookOutput } from "./notebook.js";
-import type { RunRequest, WorkerMessage } from "./protocol.js";
+import { type RunRequest, SETTLE_AFTER_LAST_CELL_MS, type WorkerMessage } from "./protocol.js";
 import { raisesProblem } from "./raises.js";
 
 const requireFromHere = createRequire(import.meta.url);
@@ -82,17 +82,26 @@ async function run(request: RunRequest): Promise<void> {
     page: (data) => emit({ output_type: "display_data", data, metadata: {} }),
   });
   redirectProcessStreams();
-  process.on("uncaughtException", (error) => process.stderr.write(format("Uncaught exception:", error) + "\n"));
-  process.on("unhandledRejection", (reason) => process.stderr.write(format("Unhandled promise rejection:", reason) + "\n"));
+  // Printed as the kernel prints them (into the cell that is running or ran last), and recorded: such an error
+  // fails the cell it surfaced in, as it fails that cell in nbrun (tools/nbrun/execute_notebooks.py).
+  const lateErrors: string[] = [];
+  const recordLateError = (text: string) => {
+    lateErrors.push(text);
+    process.stderr.write(text + "\n");
+  };
+  process.on("uncaughtException", (error) => recordLateError(format("Uncaught exception:", error)));
+  process.on("unhandledRejection", (reason) => recordLateError(format("Unhandled promise rejection:", reason)));
   void send({ type: "ready" });
 
   let executionCount = 0;
-  for (const cell of request.cells) {
+  for (const [position, cell] of request.cells.entries()) {
     currentCell = cell.index;
     executionCount++;
     void send({ type: "start", index: cell.index });
     const started = performance.now();
+    const lateErrorsBefore = lateErrors.length;
     const outcome = await runner.run(cell.source);
+    const milliseconds = performance.now() - started;
     if (outcome.status === "error") {
       emit({ output_type: "error", ...outcome.error });
     } else if (outcome.hasValue) {
@@ -100,10 +109,21 @@ async function run(request: RunRequest): Promise<void> {
     }
     // A raises cell passes by throwing its error (shown as Jupyter shows any error) and the lesson goes on.
     const problem = cell.raises ? raisesProblem(cell.raises, outcome.status === "error" ? outcome.error : null) : null;
-    const ok = cell.raises ? problem === null : outcome.status === "ok";
+    const cellOk = cell.raises ? problem === null : outcome.status === "ok";
+    let lateError: string | undefined;
+    if (cellOk) {
+      const isLast = position === request.cells.length - 1;
+      await settle(isLast ? SETTLE_AFTER_LAST_CELL_MS : 0);
+      const surfaced = lateErrors.slice(lateErrorsBefore);
+      if (surfaced.length > 0) {
+        const where = isLast ? "in or after the last cell" : "in or after this cell";
+        lateError = `an error thrown later by a timer or promise surfaced ${where}: ${headlineOf(surfaced[0])}`;
+      }
+    }
+    const ok = cellOk && lateError === undefined;
     // Wait until "done" (and every output queued before it) is handed over: a large display still queued when the
     // next long synchronous cell starts would otherwise reach the parent only after that cell, past its watchdog.
-    await send({ type: "done", index: cell.index, ok, executionCount, milliseconds: performance.now() - started, ...(problem ? { problem } : {}) });
+    await send({ type: "done", index: cell.index, ok, executionCount, milliseconds, ...(problem ? { problem } : {}), lateError });
     if (!ok) break;
   }
   converters.close();
@@ -111,7 +131,29 @@ async function run(request: RunRequest): Promise<void> {
   // earlier would drop queued outputs.
   await send({ type: "finished" });
   process.disconnect();
+  // A timer or socket the lesson left open would keep this process alive forever; its work is done.
+  process.exit(0);
 }
+
+/**
+ * Lets errors thrown by the cell's timers and promises surface before the cell is judged: one timers phase
+ * (a timer already due fires before a new 0 ms one) and one check phase (unhandled rejections are reported
+ * once the microtasks of the turn have run). After the last cell it also waits `milliseconds`, as nbrun's
+ * settle cell does, since no later cell would show what its timers throw.
+ */
+async function settle(milliseconds: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, milliseconds));
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The first lines of a printed error: its headline and where it was thrown. */
+function headlineOf(text: string): string {
+  return text.split("\n").filter((line) => line.trim() !== "").slice(0, 4).join("\n");
+}
+
+// The runner holds the other end of the IPC channel; if it dies (kill -9 of `npm test`/`npm start`) the channel
+// closes and this lesson must not run on as an orphan. (The worker's own disconnect at the end exits first.)
+process.once("disconnect", () => process.exit(1));
 
 process.once("message", (request: RunRequest) => {
   run(request).catch((error: unknown) => {

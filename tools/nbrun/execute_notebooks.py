@@ -14,8 +14,8 @@ and checked afterwards. A cell with `metadata.convlab.raises` (a lesson's `//| r
 message matching that pattern; one that does not fail, or fails otherwise, fails the notebook. With --quick,
 each cell's `metadata.convlab.ci` values replace its single-line declarations while it runs (the lessons'
 reduced CI settings; the same rule as tools/lessons/transform.ts); the saved notebook keeps the lesson's code.
-Executed notebooks (outputs, per-cell timing) and report.json are written to --out. The exit status is 1 when
-any notebook failed, 2 on a usage problem.
+Executed notebooks (outputs, per-cell timing) and report.json are written to --out (the report to --report when
+given). The exit status is 1 when any notebook failed, 2 on a usage problem.
 """
 import argparse
 import json
@@ -289,13 +289,34 @@ class NotebookRun:
         return {"notebook": self.path, "passed": not failures, "seconds": self.seconds, "cells": cells, "failures": failures}
 
 
+def exit_with_parent():
+    """nbrun waits for this script; if nbrun is killed, this script (and through it the kernel) must not run on as an
+    orphan for the rest of the notebooks. Checked every second in a daemon thread, as ipykernel watches its parent."""
+    import threading
+    parent = os.getppid()
+    if parent <= 1:
+        return
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                print(f"nbrun: the parent process {parent} is gone; stopping", file=sys.stderr, flush=True)
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main():
+    exit_with_parent()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="+")
     parser.add_argument("--kernel", default="convlab")
     parser.add_argument("--timeout", type=int, default=600, help="default per-cell timeout in seconds")
     parser.add_argument("--out", default="artifacts/notebooks", help="folder for executed notebooks and report.json")
     parser.add_argument("--quick", action="store_true", help="run cells with their metadata.convlab.ci overrides")
+    parser.add_argument("--report", help="where to write the report (default OUT/report.json); main.ts gives a fresh path per run")
+    parser.add_argument("--run-id", help="copied into the report, so the caller can tell this run's report from an old one")
     args = parser.parse_args()
 
     try:
@@ -317,12 +338,20 @@ def main():
             continue
         result = run.run()
         artifact = os.path.join(args.out, os.path.basename(path))
-        nbformat.write(run.nb, artifact)
-        result["artifact"] = artifact
+        try:
+            nbformat.write(run.nb, artifact)
+            result["artifact"] = artifact
+        except OSError as problem:  # the run's verdict stands; losing the copy must not lose the whole report
+            result["passed"] = False
+            result["failures"].insert(0, {"index": None, "number": None, "cellCount": len(run.nb.cells), "source": None,
+                                          "status": "not saved", "message": f"cannot write {artifact}: {problem}"})
         results.append(result)
 
-    with open(os.path.join(args.out, "report.json"), "w") as report_file:
-        json.dump({"kernel": args.kernel, "defaultTimeout": args.timeout, "notebooks": results}, report_file, indent=2)
+    # Written whole under a temporary name, then renamed: a run killed while writing leaves no half report.
+    report_path = args.report or os.path.join(args.out, "report.json")
+    with open(report_path + ".partial", "w") as report_file:
+        json.dump({"runId": args.run_id, "kernel": args.kernel, "defaultTimeout": args.timeout, "notebooks": results}, report_file, indent=2)
+    os.replace(report_path + ".partial", report_path)
     return 0 if all(result["passed"] for result in results) else 1
 
 

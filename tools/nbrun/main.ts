@@ -5,7 +5,9 @@
 // `raises` cells must fail with their expected error; `--quick` runs cells with their `ci` overrides (the
 // lessons' reduced CI settings) while the saved notebooks keep the lesson's code.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pythonEnv, registerKernel } from "../python/venv.js";
@@ -89,32 +91,62 @@ function main(): number {
     process.stderr.write("nbrun: no notebooks given and none in notebooks/ (generate them first)\n");
     return 1;
   }
+  // Only a report written by this run counts: OUT/report.json from an earlier run is removed first, the script
+  // writes to a fresh folder of its own and stamps the report with this run's id (a crashed or killed script
+  // used to leave the old report to be printed as this run's PASS).
+  const runId = randomUUID();
+  const reportDir = mkdtempSync(join(tmpdir(), "convlab-nbrun-"));
+  const freshReport = join(reportDir, "report.json");
+  const reportPath = join(options.outDir, "report.json");
+  rmSync(reportPath, { force: true });
   const scriptArgs = [join(root, "tools", "nbrun", "execute_notebooks.py"), "--kernel", options.kernel, "--out", options.outDir];
+  scriptArgs.push("--report", freshReport, "--run-id", runId);
   if (options.timeoutSeconds !== null) scriptArgs.push("--timeout", options.timeoutSeconds);
   if (options.quick) scriptArgs.push("--quick");
   const python = pythonEnv(root);
   if (!process.env.CONVLAB_JUPYTER) registerKernel(root, python.prefix);
   const run = spawnSync(python.python, [...scriptArgs, ...options.notebooks], { stdio: ["ignore", "inherit", "inherit"], env: python.env });
-  if (run.error) {
-    process.stderr.write(`nbrun: cannot start ${python.python}: ${run.error.message} (tools/python/venv.sh installs it)\n`);
-    return 1;
+  try {
+    if (run.error) {
+      process.stderr.write(`nbrun: cannot start ${python.python}: ${run.error.message} (tools/python/venv.sh installs it)\n`);
+      return 1;
+    }
+    const ended = run.signal ? `was killed by ${run.signal}` : `ended with status ${run.status}`;
+    if (run.signal || (run.status !== 0 && run.status !== 1) || !existsSync(freshReport)) {
+      process.stderr.write(`nbrun: execute_notebooks.py ${ended} and wrote no report; no notebook result can be trusted\n`);
+      return 1;
+    }
+    let report: { runId?: string; notebooks: NotebookReport[] };
+    try {
+      report = JSON.parse(readFileSync(freshReport, "utf8")) as typeof report;
+    } catch (error) {
+      process.stderr.write(`nbrun: cannot read the report execute_notebooks.py wrote (${freshReport}): ${(error as Error).message}\n`);
+      return 1;
+    }
+    if (report.runId !== runId) {
+      process.stderr.write(`nbrun: the report in ${freshReport} is not this run's (run id ${report.runId}, expected ${runId})\n`);
+      return 1;
+    }
+    mkdirSync(options.outDir, { recursive: true });
+    copyFileSync(freshReport, reportPath);
+    return printReport(report.notebooks, options.outDir, run.status === 0);
+  } finally {
+    rmSync(reportDir, { recursive: true, force: true });
   }
-  const reportPath = join(options.outDir, "report.json");
-  if (run.status === 2 || !existsSync(reportPath)) {
-    process.stderr.write(`nbrun: execute_notebooks.py ended with status ${run.status} and no report\n`);
-    return 1;
-  }
-  const report = JSON.parse(readFileSync(reportPath, "utf8")) as { notebooks: NotebookReport[] };
+}
+
+/** Prints PASS/FAIL per notebook and each failing cell; the exit status is 0 only if all passed. */
+function printReport(notebooks: NotebookReport[], outDir: string, scriptSucceeded: boolean): number {
   const lines: string[] = [];
-  for (const notebook of report.notebooks) {
+  for (const notebook of notebooks) {
     const cellTimes = notebook.cells.length === 0 ? "" : `, ${notebook.cells.length} code cells`;
     lines.push(`${notebook.passed ? "PASS" : "FAIL"} ${notebook.notebook} (${notebook.seconds.toFixed(1)} s${cellTimes})`);
     for (const failure of notebook.failures) lines.push(describeCell(failure));
   }
-  const failed = report.notebooks.filter((notebook) => !notebook.passed).length;
-  lines.push(`${report.notebooks.length - failed} of ${report.notebooks.length} notebooks passed; executed copies in ${options.outDir}`);
+  const failed = notebooks.filter((notebook) => !notebook.passed).length;
+  lines.push(`${notebooks.length - failed} of ${notebooks.length} notebooks passed; executed copies in ${outDir}`);
   process.stdout.write(lines.join("\n") + "\n");
-  return failed === 0 && run.status === 0 ? 0 : 1;
+  return failed === 0 && scriptSucceeded ? 0 : 1;
 }
 
 try {
