@@ -6,7 +6,9 @@
 // calls, so an error becomes {ename, evalue, traceback} and the last value an execute_result,
 // instead of text on stderr/stdout as in stock tslab.
 import { format, inspect } from "node:util";
+import type { Converter } from "tslab/dist/converter.js";
 import type { Executor } from "tslab/dist/executor.js";
+import { type CompiledCell, framesInCell } from "./cell-lines.js";
 
 export interface CellError {
   ename: string;
@@ -44,8 +46,24 @@ export class CellRunner {
   };
 
   private executor: Executor | null = null;
+  /** The running cell's source, and what tslab compiled it to (for naming cell lines in tracebacks). */
+  private running: string | null = null;
+  private compiled: CompiledCell | null = null;
 
   constructor(private readonly writeStderr: (text: string) => void) {}
+
+  /** Keeps the JavaScript tslab compiles each cell to, so a traceback can point at the learner's line. */
+  watch(converter: Converter): Converter {
+    const convert = converter.convert.bind(converter);
+    converter.convert = (prevDecl, src) => {
+      const result = convert(prevDecl, src);
+      if (src === this.running && result.output !== undefined) {
+        this.compiled = { source: src, output: result.output, hasToplevelAwait: result.hasToplevelAwait ?? false };
+      }
+      return result;
+    };
+    return converter;
+  }
 
   attach(executor: Executor): void {
     this.executor = executor;
@@ -55,6 +73,8 @@ export class CellRunner {
     if (!this.executor) throw new Error("CellRunner.run before attach");
     const calls: ConsoleCalls = { errors: [], lastValue: null };
     this.calls = calls;
+    this.running = code;
+    this.compiled = null;
     let succeeded: boolean;
     try {
       succeeded = await this.executor.execute(code);
@@ -70,7 +90,7 @@ export class CellRunner {
     // (under the next cell, or never after the last one). This way "Unhandled promise rejection" lands in the
     // cell that caused it, before its reply, as nbrun and the lesson runner expect.
     await new Promise((resolve) => setImmediate(resolve));
-    if (!succeeded) return { status: "error", error: describeFailure(calls.errors) };
+    if (!succeeded) return { status: "error", error: describeFailure(calls.errors, this.compiled) };
     // A successful run may still print diagnostics (e.g. a `//%module` cell with type errors).
     for (const args of calls.errors) this.writeStderr(format(...args) + "\n");
     return calls.lastValue
@@ -79,7 +99,7 @@ export class CellRunner {
   }
 }
 
-function describeFailure(errors: unknown[][]): CellError {
+function describeFailure(errors: unknown[][], cell: CompiledCell | null): CellError {
   const diagnostics = errors.filter((args) => args[0] === DIAGNOSTIC_FORMAT);
   if (diagnostics.length > 0) {
     // printDiagnostics' arguments: fileName prefix, line, column, message.
@@ -89,10 +109,11 @@ function describeFailure(errors: unknown[][]): CellError {
   if (errors.length === 0) {
     return { ename: "Error", evalue: "the cell failed without reporting an error", traceback: [] };
   }
-  return describeThrown(errors[errors.length - 1][0]);
+  return describeThrown(errors[errors.length - 1][0], cell);
 }
 
-export function describeThrown(thrown: unknown): CellError {
+/** `cell`: the cell the error came from, when known; its frames are then named by cell line (cell-lines.ts). */
+export function describeThrown(thrown: unknown, cell: CompiledCell | null = null): CellError {
   if (thrown instanceof Error) {
     // Classes that forget to set `name` still deserve their own name in the report.
     const constructorName = thrown.constructor?.name;
@@ -100,7 +121,7 @@ export function describeThrown(thrown: unknown): CellError {
     const stackLines = (thrown.stack ?? `${ename}: ${thrown.message}`).split("\n");
     const frames = stackLines.filter((line) => /^\s+at /.test(line) && !INTERNAL_FRAME.test(line));
     const headline = `${ename}: ${thrown.message}`;
-    return { ename, evalue: thrown.message, traceback: [headline, ...frames] };
+    return { ename, evalue: thrown.message, traceback: [headline, ...framesInCell(frames, cell)] };
   }
   const evalue = inspect(thrown);
   return { ename: "Uncaught", evalue, traceback: [`Uncaught ${evalue}`] };

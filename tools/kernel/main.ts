@@ -35,12 +35,15 @@ async function main(): Promise<void> {
   const writeToTerminal = process.stderr.write.bind(process.stderr);
   const log = (text: string) => void writeToTerminal(text);
 
+  let server: KernelServer | null = null;
+  const runner = new CellRunner((text) => server?.writeStream("stderr", text));
+
   // Browser-mode cells (`//%browser`) are rare; their converter is built on first use.
   let nodeConverter: ConverterModule.Converter | null = null;
   let browserConverter: ConverterModule.Converter | null = null;
   const converters = {
     get node() {
-      return (nodeConverter ??= converter.createConverter({ isJS: false, isBrowser: false }));
+      return (nodeConverter ??= runner.watch(converter.createConverter({ isJS: false, isBrowser: false })));
     },
     get browser() {
       return (browserConverter ??= converter.createConverter({ isJS: false, isBrowser: true }));
@@ -52,8 +55,6 @@ async function main(): Promise<void> {
   };
   converters.node; // Build the compiler now, so the first cell is not the slow one.
 
-  let server: KernelServer | null = null;
-  const runner = new CellRunner((text) => server?.writeStream("stderr", text));
   const executor = createExecutor(process.cwd(), converters, runner.executorConsole);
   runner.attach(executor);
   server = new KernelServer(connection, { executor, isCompleteCode: converter.isCompleteCode, printQuickInfo }, runner, log);

@@ -49,9 +49,9 @@ function redirectProcessStreams(): void {
   }
 }
 
-function createConverters() {
+function createConverters(runner: CellRunner) {
   let browser: ConverterModule.Converter | null = null;
-  const node = createConverter({ isJS: false, isBrowser: false });
+  const node = runner.watch(createConverter({ isJS: false, isBrowser: false }));
   return {
     node,
     get browser() {
@@ -65,8 +65,8 @@ function createConverters() {
 }
 
 async function run(request: RunRequest): Promise<void> {
-  const converters = createConverters();
   const runner = new CellRunner((text) => emit({ output_type: "stream", name: "stderr", text: text.split(/(?<=\n)/) }));
+  const converters = createConverters(runner);
   const executor = createExecutor(process.cwd(), converters, runner.executorConsole);
   runner.attach(executor);
   installDisplayApi({
