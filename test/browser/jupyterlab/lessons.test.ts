@@ -203,6 +203,16 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
         // A screenful with figures: the second one in the middle.
         await centreOn(page, ".jp-Notebook .convlab-figure", 1);
         await page.screenshot({ path: join(LAB_SCREENSHOTS, "lesson-03-run-all.png") });
+        // The `//| raises:` cell as the learner sees it: the plain line, and its error shown as Jupyter shows any
+        // error, the traceback ending at the learner's own line (issue 20).
+        const groupsError = page.locator(".jp-OutputArea-output", { hasText: "in_channels must be divisible by groups" }).first();
+        await groupsError.scrollIntoViewIfNeeded();
+        const shown = await groupsError.innerText();
+        expect(shown).toContain("ValueError: Conv2d: in_channels must be divisible by groups");
+        expect(shown).toContain("at cell line 1");
+        expect(shown).toContain("----> 1 new nn.Conv2d(3, 6, 3, { groups: 2 });");
+        await groupsError.evaluate((element) => element.scrollIntoView({ block: "center" }));
+        await page.screenshot({ path: join(LAB_SCREENSHOTS, "lesson-03-raises-cell.png") });
       }
       // Saved for the untrusted reopen and the size check below (Ctrl+S, like a reader).
       await page.keyboard.press("Control+s");
