@@ -39,8 +39,19 @@ function resolveIn(packages: Record<string, LockEntry>, location: string, name: 
   }
 }
 
+/**
+ * The tarball URL npm would fetch for the package at `location` (`…/node_modules/@scope/name`). This repository's
+ * lock records no `resolved` URLs (npm here omits them), and without one `npm ci --offline` asks for the package's
+ * registry metadata, which the cache may not hold; with one it takes the tarball from the cache by its integrity.
+ */
+function tarballUrl(registry: string, location: string, version: string): string {
+  const name = location.slice(location.lastIndexOf("node_modules/") + "node_modules/".length);
+  return `${registry.replace(/\/?$/, "/")}${name}/-/${name.split("/").pop()}-${version}.tgz`;
+}
+
 /** The entries of `packages` that `names` (resolved from the root) need, at the same places in the tree. */
 function closure(packages: Record<string, LockEntry>, names: string[]): Record<string, LockEntry> {
+  const registry = spawnSync("npm", ["config", "get", "registry"], { encoding: "utf8" }).stdout.trim();
   const kept: Record<string, LockEntry> = {};
   const pending = names.map((name) => {
     const location = resolveIn(packages, "", name);
@@ -51,7 +62,7 @@ function closure(packages: Record<string, LockEntry>, names: string[]): Record<s
     const location = pending.pop()!;
     if (kept[location]) continue;
     const entry = packages[location];
-    kept[location] = { ...entry, dev: true };
+    kept[location] = { ...entry, dev: true, resolved: (entry.resolved as string | undefined) ?? tarballUrl(registry, location, entry.version!) };
     const peers = Object.keys(entry.peerDependencies ?? {}).filter((name) => !entry.peerDependenciesMeta?.[name]?.optional);
     for (const name of [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {}), ...peers]) {
       const found = resolveIn(packages, location, name);
