@@ -205,12 +205,16 @@ describe.skipIf(NO_CHROMIUM)("lessons in JupyterLab 4", () => {
         // The `//| raises:` cell as the learner sees it: the plain line, and its error shown as Jupyter shows any
         // error, the traceback ending at the learner's own line (issue 20).
         const groupsError = page.locator(".jp-OutputArea-output", { hasText: "in_channels must be divisible by groups" }).first();
-        await groupsError.scrollIntoViewIfNeeded();
-        const shown = await groupsError.innerText();
+        await groupsError.evaluate((element) => element.scrollIntoView({ block: "center" }));
+        await page.waitForTimeout(500);
+        const shown = (await groupsError.textContent()) ?? "";
         expect(shown).toContain("ValueError: Conv2d: in_channels must be divisible by groups");
         expect(shown).toContain("at cell line 1");
         expect(shown).toContain("----> 1 new nn.Conv2d(3, 6, 3, { groups: 2 });");
-        await groupsError.evaluate((element) => element.scrollIntoView({ block: "center" }));
+        // Cells painted late push the target away: centre it the way the figures are centred.
+        const groupsAt = await page.evaluate(() =>
+          [...document.querySelectorAll(".jp-OutputArea-output")].findIndex((output) => output.textContent?.includes("in_channels must be divisible by groups")));
+        if (groupsAt >= 0) await centreOn(page, ".jp-OutputArea-output", groupsAt);
         await page.screenshot({ path: join(LAB_SCREENSHOTS, "lesson-03-raises-cell.png") });
       }
       // Saved for the untrusted reopen and the size check below (Ctrl+S, like a reader).
