@@ -1,15 +1,15 @@
 // issue 18 item 9: after `kill -9` of its client the convlab kernel ran on as an orphan (ipykernel exits). The
-// kernel is started here by Jupyter's own KernelManager (Debian's python3-jupyter-client, which sets
+// kernel is started here by Jupyter's own KernelManager (jupyter_client from the project's .venv, which sets
 // JPY_PARENT_PID), the Python client is SIGKILLed, and the kernel must be gone within a few seconds.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { parentToWatch } from "../../tools/kernel/guard.js";
+import { venvPython } from "../helpers/jupyter.js";
 import { installKernelSpec, jupyterPathOf } from "./kernel-client.js";
 
-const PYTHON = "/usr/bin/python3";
-const available = spawnSync(PYTHON, ["-c", "import jupyter_client"]).status === 0;
-if (!available) console.warn("\n*** SKIPPING the orphan kernel test: /usr/bin/python3 cannot import jupyter_client\n");
+// jupyter_client from the project's .venv (made now if needed; fails loudly, never skips).
+const PYTHON = venvPython();
 
 const CLIENT = `
 import time
@@ -46,7 +46,7 @@ describe("which parent the kernel watches", () => {
   });
 });
 
-describe.skipIf(!available)("the kernel does not outlive its client", () => {
+describe("the kernel does not outlive its client", () => {
   let prefix = "";
   let kernelPid = 0;
 

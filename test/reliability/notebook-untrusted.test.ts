@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lessonToNotebook, serializeNotebook } from "../../tools/lessons/notebook.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
 import { BROWSER_WORK, launchChromium, NO_CHROMIUM, SCREENSHOTS, watchedPage } from "../browser/chromium.js";
+import { venvPython } from "../helpers/jupyter.js";
 
-const PYTHON = "/usr/bin/python3";
-const HAS_NBCONVERT = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import nbconvert"]).status === 0;
-if (!HAS_NBCONVERT) console.warn("\n*** nbconvert untrusted-notebook test SKIPPED: apt-get install jupyter-nbconvert ***\n");
+// nbconvert from the project's .venv (requirements.txt), made now if needed; fails loudly, never skips.
+const PYTHON = venvPython();
 const FIXTURE = join(import.meta.dirname, "fixtures", "untrusted.md");
 
-describe.skipIf(NO_CHROMIUM || !HAS_NBCONVERT)("published notebook of a lesson with hostile prose, through nbconvert's HTML export", () => {
+describe.skipIf(NO_CHROMIUM)("published notebook of a lesson with hostile prose, through nbconvert's HTML export", () => {
   let browser: Browser;
   const dir = join(BROWSER_WORK, "reliability-nbconvert");
 
