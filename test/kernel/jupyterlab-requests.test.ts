@@ -2,24 +2,13 @@
 // kernel_info's language_info (which picks the editor mode, and must equal the notebooks' stored copy or every
 // lesson opens "modified"), is_complete as JupyterLab's "run in console" uses it, inspect at both detail levels
 // (tooltip 0, contextual help 1) and comm_info.
-import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lessonToNotebook } from "../../tools/lessons/notebook.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
-import { installKernelSpec, KernelClient } from "./kernel-client.js";
+import { type KernelClient, useKernel } from "./kernel-client.js";
 
 let kernel: KernelClient;
-let prefix = "";
-
-beforeAll(async () => {
-  prefix = installKernelSpec();
-  kernel = await KernelClient.start(prefix);
-}, 60_000);
-
-afterAll(async () => {
-  await kernel?.shutdown();
-  if (prefix) rmSync(prefix, { recursive: true, force: true });
-});
+useKernel((started) => (kernel = started));
 
 async function isComplete(code: string): Promise<Record<string, unknown>> {
   return (await kernel.request("is_complete_request", { code })).content;

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import * as zmq from "zeromq";
 import { createMessage, MessageSigner, type JupyterMessage } from "../../tools/kernel/wire.js";
 
@@ -227,4 +228,22 @@ function isIdleFor(message: JupyterMessage, request: JupyterMessage): boolean {
     message.content.execution_state === "idle" &&
     message.parentHeader.msg_id === request.header.msg_id
   );
+}
+
+/**
+ * One kernel for a whole test file: started (with a fresh kernel spec) before its tests, shut down and its spec
+ * removed after them. `use` receives the started client.
+ */
+export function useKernel(use: (kernel: KernelClient) => void): void {
+  let kernel: KernelClient | undefined;
+  let prefix = "";
+  beforeAll(async () => {
+    prefix = installKernelSpec();
+    kernel = await KernelClient.start(prefix);
+    use(kernel);
+  }, 60_000);
+  afterAll(async () => {
+    await kernel?.shutdown();
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
+  });
 }

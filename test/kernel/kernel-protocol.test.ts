@@ -1,22 +1,11 @@
 // The protocol gaps of stock tslab 1.0.22, checked against the real convlab kernel process.
-import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installKernelSpec, KernelClient } from "./kernel-client.js";
+import { describe, expect, it } from "vitest";
+import { type KernelClient, useKernel } from "./kernel-client.js";
 
 const KERNEL = '(globalThis as any)[Symbol.for("convlab.kernel")]';
 
 let kernel: KernelClient;
-let prefix = "";
-
-beforeAll(async () => {
-  prefix = installKernelSpec();
-  kernel = await KernelClient.start(prefix);
-}, 60_000);
-
-afterAll(async () => {
-  await kernel?.shutdown();
-  if (prefix) rmSync(prefix, { recursive: true, force: true });
-});
+useKernel((started) => (kernel = started));
 
 function streamText(outputs: { header: { msg_type: string }; content: Record<string, any> }[], name: string): string {
   return outputs

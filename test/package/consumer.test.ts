@@ -4,13 +4,13 @@
 // A course author (convlab + tslab + markdown-it + katex) runs `npx convlab test` on two lessons: one passes, one fails
 // naming its file and line, and the exit code and the closing "N passed, N failed" line say so.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { jupyterEnv } from "../helpers/jupyter.js";
 import { installOffline } from "./offline-install.js";
-import { packConvlab } from "./pack.js";
+import { usePackedConvlab } from "./pack.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -21,14 +21,7 @@ console.log(JSON.stringify(F.conv2d(x, w).toArray()));`;
 const CONVOLUTION_OUTPUT = "[[[[19,25],[37,43]]]]";
 
 let packed: { folder: string; tarball: string };
-
-beforeAll(() => {
-  packed = packConvlab(REPO);
-}, 120_000);
-
-afterAll(() => {
-  if (packed) rmSync(packed.folder, { recursive: true, force: true });
-});
+usePackedConvlab(REPO, (made) => (packed = made));
 
 /** A new project folder holding a copy of the tarball, installed offline with `others` beside convlab. */
 function project(name: string, others: string[]): string {

@@ -1,8 +1,9 @@
 // `npm pack` of this repository as it is built now, into a temporary folder: what `npm publish` would upload.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 export function packConvlab(repoRoot: string): { folder: string; tarball: string } {
   for (const built of ["dist/src/index.js", "dist/tools/cli/main.js", "dist/wasm/conv.wasm"]) {
@@ -14,4 +15,17 @@ export function packConvlab(repoRoot: string): { folder: string; tarball: string
   if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
   const [{ filename }] = JSON.parse(pack.stdout) as { filename: string }[];
   return { folder, tarball: join(folder, filename) };
+}
+
+/** One packed tarball for a whole test file, removed after its tests; `use` receives it. */
+export function usePackedConvlab(repoRoot: string, use: (packed: { folder: string; tarball: string }) => void): void {
+  let folder = "";
+  beforeAll(() => {
+    const packed = packConvlab(repoRoot);
+    folder = packed.folder;
+    use(packed);
+  }, 120_000);
+  afterAll(() => {
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
 }

@@ -1,24 +1,17 @@
 // The published package as the ecosystem's own checkers see it: publint (manifest, exports, files) and
 // Are the Types Wrong (types for every module resolution mode), both run on the `npm pack` tarball.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packConvlab } from "./pack.js";
+import { describe, expect, it } from "vitest";
+import { usePackedConvlab } from "./pack.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const bin = (name: string) => join(REPO, "node_modules", ".bin", name);
 
 let packed: { folder: string; tarball: string };
-
-beforeAll(() => {
-  packed = packConvlab(REPO);
-}, 120_000);
-
-afterAll(() => {
-  if (packed) rmSync(packed.folder, { recursive: true, force: true });
-});
+usePackedConvlab(REPO, (made) => (packed = made));
 
 function tarballFiles(): string[] {
   return spawnSync("tar", ["-tzf", packed.tarball], { encoding: "utf8", maxBuffer: 1 << 24 }).stdout.trim().split("\n");
