@@ -154,7 +154,8 @@ export class Tensor {
   subInPlace(other: Operand): this { elementwise.inPlace(this, other, "sub"); return this; }
   addInPlace(other: Operand): this { elementwise.inPlace(this, other, "add"); return this; }
   mulInPlace(other: Operand): this { elementwise.inPlace(this, other, "mul"); return this; }
-  fill(value: number): this { elementwise.inPlace(this, value, "fill"); return this; }
+  /** x.fill_(v) with a number; with a tensor (broadcast to x's shape), PyTorch's x.copy_(v), gradients and all. */
+  fill(value: Operand): this { elementwise.inPlace(this, value, "fill"); return this; }
 
   // ---- activations ----
   sigmoid(): Tensor { return activation.sigmoid(this); }

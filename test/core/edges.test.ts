@@ -18,7 +18,7 @@ function sameAsTorch(name: string, fn: () => Tensor): void {
   const t = fn();
   expect(t.shape, name).toEqual(expected.shape);
   expect(t.dtype, name).toBe(expected.dtype);
-  expect(t.toArray() === null ? [] : [t.toArray()].flat(Infinity), name)
+  expect(t.toArray() === null ? [] : ([t.toArray()] as unknown[]).flat(Infinity), name)
     .toEqual(expected.data.map((v) => (v === null ? NaN : v)));
 }
 

@@ -17,10 +17,10 @@ function generator(seed: number): () => number {
   return () => stream.next();
 }
 
-function randomTensor(shape: number[], next: () => number): Tensor {
+function randomTensor(shape: readonly number[], next: () => number): Tensor {
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = next() * 2 - 1;
-  const t = new Tensor(data, shape);
+  const t = new Tensor(data, [...shape]);
   t.requiresGrad = true;
   return t;
 }

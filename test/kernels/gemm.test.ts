@@ -9,6 +9,8 @@ import {
 } from "../../src/kernels/wasm/gemm-wasm.js";
 import { ShapeError, ValueError } from "../../src/errors.js";
 import { KernelThreads } from "../../src/kernels/wasm/kernel-threads.js";
+// The kernels' own typing of the WebAssembly API (the DOM lib the browser tests type-check with has another).
+import { WebAssembly as Wasm } from "../../src/kernels/wasm/webassembly.js";
 
 // Node has WebAssembly; tsconfig's lib does not declare it.
 declare namespace WebAssembly {
@@ -221,9 +223,9 @@ describe("gemmWasm on two threads", () => {
 
   test("the helper thread computes its chunks into shared memory (this thread waits for it to take one)", () => {
     const M = 64, N = 16 * 20, K = 40;
-    const module = new WebAssembly.Module(readFileSync(gemmWasmPath()));
-    const memory = new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
-    const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    const module = new Wasm.Module(readFileSync(gemmWasmPath()));
+    const memory = new Wasm.Memory({ initial: 64, maximum: 32768, shared: true });
+    const kernel = new Wasm.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     const work = kernel.scratchStart(), helperWork = work + kernel.workspaceBytes(M);
     const aAt = helperWork + kernel.workspaceBytes(M), bAt = aAt + M * K * 4, cAt = bAt + K * N * 4;
     const heap = new Float32Array(memory.buffer);

@@ -146,7 +146,7 @@ describe("fault matrix: the kernel, cell by cell", () => {
     const drainLate = async (waitMs: number) => {
       for (;;) {
         const ids = new Set(ran.map((cell) => cell.requestId));
-        const message = await kernel.nextIopub((m) => ids.has(m.parentHeader.msg_id), waitMs).catch(() => null);
+        const message = await kernel.nextIopub((m) => ids.has(m.parentHeader.msg_id ?? ""), waitMs).catch(() => null);
         if (!message) return;
         const cell = ran.find((entry) => entry.requestId === message.parentHeader.msg_id)!;
         if (message.header.msg_type === "stream") cell.text += message.content.text;

@@ -5,7 +5,8 @@ import {
 } from "../../src/index.js";
 import { bundledSubsetDir } from "../../src/data/index.js";
 
-const dir = bundledSubsetDir();
+// The subset ships with the package (data/); without it this file cannot run at all.
+const dir = bundledSubsetDir() ?? (() => { throw new Error("the bundled Fashion-MNIST subset (data/) is missing"); })();
 const trainSet = loadFashionMnistSync({ split: "train", dir, limit: 512 });
 const testSet = loadFashionMnistSync({ split: "test", dir, limit: 256 });
 
