@@ -6,54 +6,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jupyterEnv } from "./helpers/jupyter.js";
+import { type CellSpec, NBRUN, type NbrunRun, type RunReport, readReport, runNbrun as runNbrunFor, writeNotebook as writeNotebookOf } from "./helpers/nbrun.js";
 import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "./kernel/kernel-client.js";
 
-const NBRUN = join(REPO_ROOT, "dist/tools/nbrun/main.js");
+// Every notebook here is saved with stale outputs from an earlier run, which must not count as execution.
+const writeNotebook = (dir: string, name: string, cells: CellSpec[]) => writeNotebookOf(dir, name, cells, { stale: true });
+const runNbrun = (args: string[], jupyterPath: string): NbrunRun => runNbrunFor(args, jupyterPath);
 
 // The venv with nbclient (installed now if needed; fails loudly, never skips, when it cannot be made).
 jupyterEnv();
-
-interface CellSpec {
-  source: string;
-  metadata?: Record<string, unknown>;
-}
-
-function writeNotebook(dir: string, name: string, cells: CellSpec[]): string {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "convlab", display_name: "TypeScript (convlab)", language: "typescript" } },
-    cells: cells.map((cell, index) => ({
-      id: `cell-${index}`,
-      cell_type: "code",
-      source: cell.source,
-      metadata: cell.metadata ?? {},
-      // A stale count and output from an earlier run must not count as execution.
-      execution_count: 99,
-      outputs: [{ output_type: "stream", name: "stdout", text: "stale\n" }],
-    })),
-  };
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(notebook));
-  return path;
-}
-
-function runNbrun(args: string[], jupyterPath: string) {
-  const started = Date.now();
-  const run = spawnSync(process.execPath, [NBRUN, ...args], {
-    env: { ...process.env, JUPYTER_PATH: jupyterPath },
-    encoding: "utf8",
-    timeout: 240_000,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (Date.now() - started) / 1000 };
-}
 
 describe("notebooks:exec with nbclient and the convlab kernel", () => {
   const dir = mkdtempSync(join(tmpdir(), "convlab-nbrun-"));
   const outDir = join(dir, "out");
   let jupyterPath = "";
-  let run: ReturnType<typeof runNbrun>;
-  let report: { notebooks: { notebook: string; passed: boolean; failures: { status: string; number: number | null }[] }[] };
+  let run: NbrunRun;
+  let report: RunReport;
 
   const source = (line: number) => ({ convlab: { source: `lessons/demo.md:${line}` } });
   const erroring = writeNotebook(dir, "erroring.ipynb", [
@@ -79,7 +47,7 @@ describe("notebooks:exec with nbclient and the convlab kernel", () => {
     jupyterPath = jupyterPathOf(prefix);
     // The passing notebook comes after the crash: the run must go on to it.
     run = runNbrun([erroring, timingOut, crashing, passing, "--out", outDir, "--timeout", "120"], jupyterPath);
-    report = JSON.parse(readFileSync(join(outDir, "report.json"), "utf8"));
+    report = readReport(outDir);
   }, 240_000);
 
   afterAll(() => {
@@ -173,7 +141,7 @@ describe("notebooks:exec with nbclient and the convlab kernel", () => {
     ]);
     const out = join(dir, "out-raises");
     const result = runNbrun([raising, quick, "--quick", "--out", out], jupyterPath);
-    const raisesReport = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    const raisesReport = readReport(out);
     expect(result.status, result.stderr).toBe(1);
     expect(raisesReport.notebooks.map((notebook: { passed: boolean }) => notebook.passed)).toEqual([false, true]);
     const [raisingReport, quickReport] = raisesReport.notebooks;

@@ -2,11 +2,12 @@
 // download). Tests skip loudly when it is missing. Pages come from file:// or 127.0.0.1 only: every other
 // request is aborted and recorded, so a figure that needed the network would fail its test.
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { CHROMIUM_ARGS, findChromium } from "../../src/viz/save.js";
 
-export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+export { REPO_ROOT } from "../helpers/root.js";
+import { REPO_ROOT } from "../helpers/root.js";
 export const SCREENSHOTS = join(REPO_ROOT, "artifacts", "screenshots");
 export const BROWSER_WORK = join(REPO_ROOT, "artifacts", "browser");
 

@@ -3,10 +3,11 @@
 // Jupyter fails loudly, naming the cause, when the venv cannot be made.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { pythonEnv, registerKernel, type PythonEnv } from "../../tools/python/venv.js";
 
-export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+export { REPO_ROOT } from "./root.js";
+import { REPO_ROOT } from "./root.js";
 
 let cached: PythonEnv | null = null;
 

@@ -11,7 +11,8 @@ import { afterAll, beforeAll } from "vitest";
 import * as zmq from "zeromq";
 import { createMessage, MessageSigner, type JupyterMessage } from "../../tools/kernel/wire.js";
 
-export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+export { REPO_ROOT } from "../helpers/root.js";
+import { REPO_ROOT } from "../helpers/root.js";
 const INSTALL_SCRIPT = join(REPO_ROOT, "dist/tools/kernel/install.js");
 
 /** Installs the kernel spec with the real install script into a fresh prefix; returns the prefix. */

@@ -2,40 +2,17 @@
 // (dist/tools/nbrun/main.js → nbclient): a kernel killed from outside its cell's control, an output flood,
 // a training loop cut off by its cell timeout, an error thrown later by a timer, an unhandled rejection.
 // Each must end in a report that names the notebook and a cell, within its timeout, and never as success.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jupyterEnv } from "../helpers/jupyter.js";
+import { type NbrunRun, type NotebookReport, readReport, runNbrun, writeNotebook } from "../helpers/nbrun.js";
 import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "../kernel/kernel-client.js";
 
-const NBRUN = join(REPO_ROOT, "dist/tools/nbrun/main.js");
 const RUN_LIMIT_MS = 150_000;
 
 // The venv with nbclient (installed now if needed; fails loudly, never skips, when it cannot be made).
 jupyterEnv();
-
-interface CellReport { number: number | null; status: string; message?: string }
-interface NotebookReport { notebook: string; passed: boolean; seconds: number; cells: CellReport[]; failures: CellReport[] }
-
-function writeNotebook(dir: string, name: string, sources: string[], timeouts: Record<number, number> = {}): string {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "convlab", display_name: "TypeScript (convlab)", language: "typescript" } },
-    cells: sources.map((source, index) => ({
-      id: `cell-${index}`,
-      cell_type: "code",
-      source,
-      metadata: timeouts[index] ? { convlab: { timeout: timeouts[index] } } : {},
-      execution_count: null,
-      outputs: [],
-    })),
-  };
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(notebook));
-  return path;
-}
 
 // Kills the kernel's whole process group when the kernel leads one (jupyter_client starts kernels in a
 // new session), as an OOM killer or a `kill -9 -PGID` from a terminal would; otherwise only the kernel,
@@ -58,29 +35,18 @@ const testSet = loadFashionMnistSync({ split: "test", dir: data.bundledSubsetDir
 `;
 const TRAIN_FOREVER = `train(lenet(), new DataLoader(trainSet, { batchSize: 64, shuffle: true, seed: 0 }), new DataLoader(testSet, { batchSize: 128 }), { epochs: 1000, lr: 0.9, progress: "lines" });`;
 
-function runNbrun(notebooks: string[], outDir: string, jupyterPath: string) {
-  const started = Date.now();
-  const run = spawnSync(process.execPath, [NBRUN, ...notebooks, "--out", outDir, "--timeout", "60"], {
-    env: { ...process.env, JUPYTER_PATH: jupyterPath },
-    encoding: "utf8",
-    timeout: RUN_LIMIT_MS,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr, seconds: (Date.now() - started) / 1000 };
-}
-
 describe("notebook tooling under faults, in the real kernel", () => {
   // Inside the checkout, so `require("convlab")` in a cell finds the built library through node_modules.
   mkdirSync(join(REPO_ROOT, "out"), { recursive: true });
   const dir = mkdtempSync(join(REPO_ROOT, "out", "reliability-faults-"));
   const outDir = join(dir, "out");
   let prefix = "";
-  let run: ReturnType<typeof runNbrun>;
+  let run: NbrunRun;
   const byName = new Map<string, NotebookReport>();
 
   const killed = writeNotebook(dir, "killed.ipynb", ["let before = 1;", KILL_OWN_GROUP, "before + 1"]);
   const flood = writeNotebook(dir, "flood.ipynb", [FLOOD, '"after the flood"']);
-  const training = writeNotebook(dir, "training.ipynb", [TRAIN_SETUP, TRAIN_FOREVER, "1"], { 1: 3 });
+  const training = writeNotebook(dir, "training.ipynb", [TRAIN_SETUP, { source: TRAIN_FOREVER, metadata: { convlab: { timeout: 3 } } }, "1"]);
   const lateTimer = writeNotebook(dir, "late-timer.ipynb", [
     'setTimeout(() => { throw new Error("late") }, 100);',
     "await new Promise((resolve) => setTimeout(resolve, 500));",
@@ -101,8 +67,8 @@ describe("notebook tooling under faults, in the real kernel", () => {
 
   beforeAll(() => {
     prefix = installKernelSpec();
-    run = runNbrun([killed, flood, training, lateTimer, lateTimerBusy, rejection, afterLast], outDir, jupyterPathOf(prefix));
-    const report = JSON.parse(readFileSync(join(outDir, "report.json"), "utf8")) as { notebooks: NotebookReport[] };
+    run = runNbrun([killed, flood, training, lateTimer, lateTimerBusy, rejection, afterLast, "--out", outDir, "--timeout", "60"], jupyterPathOf(prefix), RUN_LIMIT_MS);
+    const report = readReport(outDir);
     for (const notebook of report.notebooks) byName.set(notebook.notebook, notebook);
   }, RUN_LIMIT_MS + 10_000);
 

@@ -8,28 +8,10 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { packageRoot } from "../lessons/files.js";
 import { pythonEnv, registerKernel } from "../python/venv.js";
-
-interface CellReport {
-  index: number | null;
-  number: number | null;
-  cellCount: number;
-  source: string | null;
-  status: string;
-  message?: string;
-  seconds?: number | null;
-}
-
-interface NotebookReport {
-  notebook: string;
-  passed: boolean;
-  seconds: number;
-  cells: CellReport[];
-  failures: CellReport[];
-  artifact?: string;
-}
+import type { CellReport, NotebookReport, RunReport } from "./report.js";
 
 interface Options {
   notebooks: string[];
@@ -37,17 +19,6 @@ interface Options {
   kernel: string;
   outDir: string;
   quick: boolean;
-}
-
-/** The checkout this script belongs to: the nearest folder above it with tools/nbrun/execute_notebooks.py. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "tools", "nbrun", "execute_notebooks.py"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("nbrun: cannot find tools/nbrun/execute_notebooks.py above " + import.meta.url);
-    dir = parent;
-  }
-  return dir;
 }
 
 function parseOptions(args: string[], root: string): Options {
@@ -85,7 +56,8 @@ function describeCell(cell: CellReport): string {
 }
 
 function main(): number {
-  const root = repoRoot();
+  // This package's checkout (its execute_notebooks.py, .venv and notebooks/), found as every tool finds it.
+  const root = packageRoot();
   const options = parseOptions(process.argv.slice(2), root);
   if (options.notebooks.length === 0) {
     process.stderr.write("nbrun: no notebooks given and none in notebooks/ (generate them first)\n");
@@ -116,7 +88,7 @@ function main(): number {
       process.stderr.write(`nbrun: execute_notebooks.py ${ended} and wrote no report; no notebook result can be trusted\n`);
       return 1;
     }
-    let report: { runId?: string; notebooks: NotebookReport[] };
+    let report: RunReport;
     try {
       report = JSON.parse(readFileSync(freshReport, "utf8")) as typeof report;
     } catch (error) {
