@@ -15,8 +15,8 @@ import { pythonEnv, registerKernel } from "./python/venv.js";
 
 function main(): number {
   const root = repoRoot();
-  const { lessons, problems } = lintLessons(root);
-  const { outdated, orphaned } = findStaleNotebooks(root, lessons);
+  const { lessons, zhLessons, problems } = lintLessons(root);
+  const { outdated, orphaned } = findStaleNotebooks(root, [...lessons, ...zhLessons]);
   if (problems.length > 0 || outdated.length + orphaned.length > 0) {
     // Not regenerated here: that would overwrite edits made in Jupyter. Lessons are the source.
     console.warn(`notebooks/ is not in step with lessons/ (${[...outdated, ...orphaned].join(", ") || "lint problems"}); run \`npm run notebooks\`.`);

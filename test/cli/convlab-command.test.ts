@@ -59,3 +59,33 @@ describe("convlab (the command) in a course repository", () => {
     expect(result.status, result.stdout + result.stderr).toBe(0);
   });
 });
+
+describe("convlab test --lang zh: one lesson of the Chinese edition (lessons/zh/), as a translator runs it", () => {
+  const zhLesson = () => join(course, "lessons", "zh", "01-sums.md");
+  afterAll(() => rmSync(join(course, "lessons", "zh"), { recursive: true, force: true }));
+
+  it("runs the Chinese twin from notebooks/zh/ (and not the English lessons), checking the twin rule first", () => {
+    mkdirSync(join(course, "lessons", "zh"), { recursive: true });
+    writeFileSync(zhLesson(), "# 求和\n\n说明。\n\n```ts\nimport { check } from \"convlab\"; // 导入\ncheck(19 + 25).equals(44);\n```\n");
+    const result = convlab(course, "test", "--no-kernel", "--lang", "zh", "--only", "01");
+    expect(result.stdout).toMatch(/ok {4}lessons\/zh\/01-sums\.md/);
+    expect(result.stdout).not.toContain("lessons/01-sums.md");
+    expect(result.stdout.trim().split("\n").at(-1)).toBe("1 passed, 0 failed");
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(existsSync(join(course, "notebooks", "zh"))).toBe(true);
+  });
+
+  it("fails a Chinese lesson whose code drifted from its English twin, naming lessons/zh/NN-slug.md:LINE and the cell", () => {
+    writeFileSync(zhLesson(), "# 求和\n\n```ts\nimport { check } from \"convlab\";\ncheck(19 + 25).equals(44.0);\n```\n");
+    const result = convlab(course, "test", "--no-kernel", "--lang", "zh");
+    expect(result.stdout).toMatch(/FAIL {2}lessons\/zh\/01-sums\.md:5: cell 1 \(`import \{ check \} from "convlab";`\): the code differs: English has `44`/);
+    expect(result.stdout.trim().split("\n").at(-1)).toBe("1 passed, 1 failed");
+    expect(result.status).toBe(1);
+  });
+
+  it("refuses an unknown edition", () => {
+    const result = convlab(course, "test", "--no-kernel", "--lang", "fr");
+    expect(result.stdout).toContain("--lang fr: expected en");
+    expect(result.status).toBe(2);
+  });
+});

@@ -2,6 +2,8 @@
 // Cells run in child processes through the same tslab compiler and cell runner as the Jupyter kernel,
 // with the `//| ci` overrides applied; lessons run in parallel (a pool of one worker per core) while the
 // tests report cell by cell. A failure names `lessons/x.md:LINE`, shows the cell and what it printed.
+// The Chinese edition (lessons/zh/*.md) runs here too, with the same checks, from notebooks/zh/; an English lesson
+// not translated yet is simply not run in Chinese (test/lessons/twins.test.ts says which twins are missing).
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, requireBuild } from "../../tools/lessons/files.js";
@@ -11,7 +13,8 @@ import { formatCellFailure } from "../../tools/lessons/report.js";
 import { DEFAULT_CELL_TIMEOUT_SECONDS, type LessonRun, runLesson, WorkerPool } from "../../tools/lessons/runner.js";
 
 const root = repoRoot();
-const { lessons, problems } = lintLessons(root);
+const { lessons: english, zhLessons, problems } = lintLessons(root);
+const lessons = [...english, ...zhLessons];
 const runs = new Map<string, LessonRun>();
 
 /** A cell's test may wait for every lesson queued before it, so its limit is the whole budget (workers enforce theirs). */
@@ -29,7 +32,7 @@ beforeAll(() => {
   for (const lesson of lessons) runs.set(lesson.file, runLesson(lesson, { root, quick: true }, pool));
 });
 
-it("lessons/*.md lint clean", () => {
+it("lessons/*.md and lessons/zh/*.md lint clean", () => {
   expect(problems, problems.join("\n")).toEqual([]);
 });
 

@@ -11,7 +11,9 @@ import { parseLesson } from "../../tools/lessons/parse.js";
 import { venvPython } from "../helpers/jupyter.js";
 
 const root = repoRoot();
-const { lessons } = lintLessons(root);
+// Both editions: notebooks/ and notebooks/zh/ are generated, checked and validated alike.
+const { lessons: english, zhLessons } = lintLessons(root);
+const lessons = [...english, ...zhLessons];
 
 /** Runs nbformat.validate on each JSON text; returns one line per notebook ("ok" or the validation error). */
 function validateWithNbformat(notebooks: string[]): string[] {

@@ -35,7 +35,7 @@ describe("cells", () => {
     expect(lesson.slug).toBe("01-example");
     expect(lesson.cells).toEqual([
       { kind: "markdown", line: 1, source: "# Title\n\nIndex $x_{i,j}$ and $a_1 * b_2$ with \\\\ and _under_scores_." },
-      { kind: "code", line: 5, codeLine: 6, code: "const a = 1;", options: { skip: false, hideInput: false, checks: false } },
+      { kind: "code", line: 5, codeLine: 6, code: "const a = 1;", options: { skip: false, hideInput: false, checks: false, zhOnly: false } },
       { kind: "markdown", line: 9, source: "After." },
     ]);
   });

@@ -13,11 +13,12 @@ import { CliError, convlabRoot, findCourseRoot, type Peer, requirePeers } from "
 const USAGE = `usage: convlab <command> [options]   (run inside a course repository: a folder with lessons/)
 
   convlab lessons lint              check every lessons/*.md; problems as lessons/x.md:LINE
-  convlab notebooks                 regenerate notebooks/*.ipynb from lessons/ (--check: fail when stale;
-                                    --quick DIR: with the cells' ci overrides, for CI)
+  convlab notebooks                 regenerate notebooks/*.ipynb from lessons/ (and notebooks/zh/ from
+                                    lessons/zh/) (--check: fail when stale; --quick DIR: with the cells'
+                                    ci overrides, for CI)
   convlab test                      every lesson in-process, then every notebook in the real Jupyter kernel
                                     when Jupyter is installed; ends with "N passed, N failed"
-                                    (--only 01,03  --full  --no-kernel)
+                                    (--only 01,03  --lang en|zh  --full  --no-kernel)
   convlab site                      run every lesson; write out/notebooks/ (executed) and out/site/ (HTML)
                                     (--quick  --only 01,03)
   convlab kernel install            register the Jupyter kernel "TypeScript (convlab)" (--prefix DIR)

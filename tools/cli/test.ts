@@ -3,21 +3,23 @@
 // in the real "TypeScript (convlab)" kernel through nbclient (tools/nbrun). One test is one lesson or one
 // notebook; a failure names lessons/x.md:LINE and the cell; the last line is "N passed, N failed".
 //
-//   convlab test [--only 01,03] [--full] [--no-kernel]
+//   convlab test [--only 01,03] [--lang en|zh] [--full] [--no-kernel]
 //     --only     lessons whose file name starts with one of these prefixes
+//     --lang     one edition only: en (lessons/*.md) or zh (lessons/zh/*.md); default both
 //     --full     run the cells' full values (default: their `//| ci: {...}` overrides, as CI should)
 //     --no-kernel  the in-process tier only, even when Jupyter is installed
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, delimiter, join } from "node:path";
+import { basename, delimiter, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { findStaleNotebooks, writeQuickNotebooks } from "../lessons/generate.js";
 import { lintLessons } from "../lessons/lint.js";
-import type { CodeCell, Lesson } from "../lessons/parse.js";
+import { type CodeCell, type Lesson, langOfLessonFile } from "../lessons/parse.js";
 import { formatCellFailure } from "../lessons/report.js";
 import { runLesson, WorkerPool } from "../lessons/runner.js";
-import { packageRoot } from "../lessons/files.js";
+import { twinReport } from "../lessons/twins.js";
+import { lessonWorkingFolder, notebookPath, packageRoot } from "../lessons/files.js";
 
 interface Tally {
   passed: number;
@@ -50,8 +52,8 @@ function findJupyter(): JupyterChoice {
 }
 
 async function runLessons(root: string, lessons: Lesson[], quick: boolean, tally: Tally): Promise<void> {
-  // Cells run with notebooks/ as their working folder, as the notebooks do; a new course may not have it yet.
-  mkdirSync(join(root, "notebooks"), { recursive: true });
+  // Cells run with notebooks/ (notebooks/zh/) as their working folder, as the notebooks do; a new course may not have it yet.
+  for (const lesson of lessons) mkdirSync(lessonWorkingFolder(root, lesson), { recursive: true });
   const pool = new WorkerPool();
   console.log(`lessons: running ${lessons.length} lesson(s) in-process${quick ? " (ci overrides applied)" : ""}, ${pool.size} at a time`);
   const runs = lessons.map((lesson) => runLesson(lesson, { root, quick }, pool));
@@ -85,7 +87,7 @@ function runNotebooks(root: string, lessons: Lesson[], quick: boolean, jupyter: 
   const notebooksFolder = join(work, "notebooks");
   const executed = join(work, "executed");
   rmSync(work, { recursive: true, force: true });
-  const notebooks = quick ? writeQuickNotebooks(notebooksFolder, lessons) : lessons.map((lesson) => join(root, "notebooks", `${lesson.slug}.ipynb`));
+  const notebooks = quick ? writeQuickNotebooks(notebooksFolder, lessons) : lessons.map((lesson) => notebookPath(root, lesson));
   const tools = join(packageRoot(), "dist", "tools");
   const env = { ...jupyter.env };
   // A Jupyter of the user's: the kernel goes in a throwaway folder that only this run's JUPYTER_PATH names.
@@ -96,17 +98,23 @@ function runNotebooks(root: string, lessons: Lesson[], quick: boolean, jupyter: 
       if (install.status !== 0) throw new Error(`registering the convlab kernel failed:\n${install.stderr}`);
       env.JUPYTER_PATH = [join(prefix, "share", "jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
     }
-    console.log(`notebooks: executing ${notebooks.length} notebook(s) in the real kernel (nbclient)`);
-    spawnSync(process.execPath, [join(tools, "nbrun", "main.js"), "--out", executed, ...notebooks], {
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    const reportPath = join(executed, "report.json");
-    const reports = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, "utf8")) as { notebooks: NotebookReport[] }).notebooks : [];
-    const passed = reports.filter((report) => report.passed).length;
-    tally.passed += passed;
-    // A notebook without a report (nbrun stopped early) is a failure too.
-    tally.failed += notebooks.length - passed;
+    // One nbrun per edition: executed copies are named by file name, and en and zh share their slugs.
+    for (const lang of ["en", "zh"] as const) {
+      const edition = notebooks.filter((path) => (lang === "zh") === (basename(dirname(path)) === "zh"));
+      if (edition.length === 0) continue;
+      const out = lang === "zh" ? join(executed, "zh") : executed;
+      console.log(`notebooks: executing ${edition.length} ${lang === "zh" ? "Chinese " : ""}notebook(s) in the real kernel (nbclient)`);
+      spawnSync(process.execPath, [join(tools, "nbrun", "main.js"), "--out", out, ...edition], {
+        env,
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+      const reportPath = join(out, "report.json");
+      const reports = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, "utf8")) as { notebooks: NotebookReport[] }).notebooks : [];
+      const passed = reports.filter((report) => report.passed).length;
+      tally.passed += passed;
+      // A notebook without a report (nbrun stopped early) is a failure too.
+      tally.failed += edition.length - passed;
+    }
   } finally {
     if (prefix) rmSync(prefix, { recursive: true, force: true });
   }
@@ -115,12 +123,18 @@ function runNotebooks(root: string, lessons: Lesson[], quick: boolean, jupyter: 
 export async function testCourse(root: string, argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { only: { type: "string" }, full: { type: "boolean" }, "no-kernel": { type: "boolean" } },
+    options: { only: { type: "string" }, lang: { type: "string" }, full: { type: "boolean" }, "no-kernel": { type: "boolean" } },
   });
+  if (values.lang !== undefined && values.lang !== "en" && values.lang !== "zh") {
+    console.log(`--lang ${values.lang}: expected en (lessons/*.md) or zh (lessons/zh/*.md)`);
+    return 2;
+  }
   const tally: Tally = { passed: 0, failed: 0 };
   const prefixes = values.only?.split(",");
-  const chosen = (file: string) => !prefixes || prefixes.some((prefix) => basename(file).startsWith(prefix));
-  const { lessons: parsed, problems: allProblems } = lintLessons(root);
+  const inEdition = (file: string) => !values.lang || langOfLessonFile(file) === values.lang;
+  const chosen = (file: string) => inEdition(file) && (!prefixes || prefixes.some((prefix) => basename(file).startsWith(prefix)));
+  const { lessons: english, zhLessons, problems: allProblems } = lintLessons(root);
+  const parsed = [...english, ...zhLessons];
   // A lesson that does not parse cannot run: it fails, once, and each problem line names it.
   const problems = allProblems.filter((problem) => chosen(problem.split(":")[0]));
   for (const problem of problems) console.log(`  FAIL  ${problem}`);
@@ -136,12 +150,17 @@ export async function testCourse(root: string, argv: string[]): Promise<number> 
   // Committed notebooks must match their lessons (a course may also keep none and generate them in CI).
   const notebooksFolder = join(root, "notebooks");
   const committed = existsSync(notebooksFolder) && readdirSync(notebooksFolder).some((name) => name.endsWith(".ipynb"));
-  if (committed && !prefixes && problems.length === 0) {
+  if (committed && !prefixes && !values.lang && problems.length === 0) {
     const { outdated, orphaned } = findStaleNotebooks(root, lessons);
     for (const path of outdated) console.log(`  FAIL  ${path} is out of date with its lesson (run \`npx convlab notebooks\` and commit notebooks/)`);
     for (const path of orphaned) console.log(`  FAIL  ${path} has no lesson in lessons/`);
     tally.failed += outdated.length + orphaned.length;
   }
+
+  // The Chinese edition's twin rule (tools/lessons/twins.ts): one failure per zh lesson whose cells drifted.
+  const twins = twinReport(root, chosen);
+  for (const problem of twins) console.log(`  FAIL  ${problem}`);
+  tally.failed += new Set(twins.map((problem) => problem.split(":")[0])).size;
 
   const quick = !values.full;
   await runLessons(root, lessons, quick, tally);

@@ -1,5 +1,6 @@
 // `npm run lessons:lint`  -> node dist/tools/lessons/cli.js lint
-// `npm run notebooks`     -> node dist/tools/lessons/cli.js notebooks         (regenerates notebooks/)
+// `npm run notebooks`     -> node dist/tools/lessons/cli.js notebooks         (regenerates notebooks/ and, from
+//                            lessons/zh/, notebooks/zh/; --check and --quick cover both editions)
 //                            node dist/tools/lessons/cli.js notebooks --check (fails when notebooks/ is stale)
 //                            node dist/tools/lessons/cli.js notebooks --quick DIR (CI copies with the `ci` values
 //                            substituted, for runners that run a notebook's code as it is, e.g. pytest --nbmake;
@@ -13,14 +14,15 @@ import { lintLessons } from "./lint.js";
 function main(argv: string[]): number {
   const [command, ...flags] = argv;
   const root = repoRoot();
-  const { lessons, problems } = lintLessons(root);
+  const { lessons: english, zhLessons, problems } = lintLessons(root);
+  const lessons = [...english, ...zhLessons];
   if (problems.length > 0) {
     for (const problem of problems) console.error(problem);
     console.error(`\n${problems.length} problem(s) in lessons/; nothing generated.`);
     return 1;
   }
   if (command === "lint") {
-    console.log(`${lessons.length} lesson(s) lint clean.`);
+    console.log(`${english.length} lesson(s)${zhLessons.length > 0 ? ` and ${zhLessons.length} Chinese lesson(s)` : ""} lint clean.`);
     return 0;
   }
   if (command === "notebooks" && flags.includes("--check")) {
@@ -31,7 +33,7 @@ function main(argv: string[]): number {
       console.error("Run `npm run notebooks` and commit notebooks/.");
       return 1;
     }
-    console.log(`${lessons.length} notebook(s) up to date.`);
+    console.log(`${english.length} notebook(s)${zhLessons.length > 0 ? ` and ${zhLessons.length} Chinese notebook(s)` : ""} up to date.`);
     return 0;
   }
   const quickAt = flags.indexOf("--quick");

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Lesson, parseLesson } from "./parse.js";
+import { type Lesson, type LessonLang, parseLesson } from "./parse.js";
 
 /**
  * The course whose lessons/ and notebooks/ the tools work on: `$CONVLAB_COURSE_ROOT` when set (the `convlab`
@@ -30,24 +30,54 @@ export function packageRoot(): string {
   }
 }
 
-/** Lesson files (`lessons/*.md`) sorted by name, as repository-relative paths. */
-export function lessonFiles(root: string): string[] {
-  const folder = join(root, "lessons");
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    // lessons/README.md is the instructors' guide, not a lesson.
-    .filter((name) => name.endsWith(".md") && name !== "README.md")
-    .sort()
-    .map((name) => `lessons/${name}`);
+/** The folder of an edition's lessons, repository-relative: `lessons` (English) or `lessons/zh` (Chinese). */
+export function lessonsFolderOf(lang: LessonLang): string {
+  return lang === "zh" ? "lessons/zh" : "lessons";
 }
 
-/** Parses every lesson; throws the first lesson's LessonLintError (use `lintLessons` to see them all). */
-export function loadLessons(root: string): Lesson[] {
-  return lessonFiles(root).map((file) => parseLesson(file, readFileSync(join(root, file), "utf8")));
+/**
+ * An edition's lesson files (`lessons/*.md`, or `lessons/zh/*.md` for the Chinese edition) sorted by name, as
+ * repository-relative paths. lessons/README.md, lessons/zh/README.md (instructors' guides) and
+ * lessons/zh/glossary.md (the glossary page) are not lessons.
+ */
+export function lessonFiles(root: string, lang: LessonLang = "en"): string[] {
+  const relative = lessonsFolderOf(lang);
+  const folder = join(root, relative);
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { withFileTypes: true })
+    .filter((entry) => !entry.isDirectory() || entry.name.endsWith(".md"))
+    .map((entry) => entry.name)
+    .filter((name) => name.endsWith(".md") && name !== "README.md" && !(lang === "zh" && name === "glossary.md"))
+    .sort()
+    .map((name) => `${relative}/${name}`);
+}
+
+/** Parses an edition's lessons; throws the first lesson's LessonLintError (use `lintLessons` to see them all). */
+export function loadLessons(root: string, lang: LessonLang = "en"): Lesson[] {
+  return lessonFiles(root, lang).map((file) => parseLesson(file, readFileSync(join(root, file), "utf8")));
+}
+
+/** The folder of an edition's notebooks, repository-relative: `notebooks` or `notebooks/zh`. */
+export function notebooksFolderOf(lang: LessonLang): string {
+  return lang === "zh" ? "notebooks/zh" : "notebooks";
+}
+
+/** A lesson's notebook, repository-relative: `notebooks/03-x.ipynb`, `notebooks/zh/03-x.ipynb`. */
+export function notebookFile(lesson: Lesson): string {
+  return `${notebooksFolderOf(lesson.lang)}/${lesson.slug}.ipynb`;
 }
 
 export function notebookPath(root: string, lesson: Lesson): string {
-  return join(root, "notebooks", `${lesson.slug}.ipynb`);
+  return join(root, notebookFile(lesson));
+}
+
+/**
+ * The working folder a lesson's cells run in, as in Jupyter: its notebook's folder (notebooks/ or notebooks/zh/).
+ * Both are inside the course, so `import … from "convlab"` resolves from its node_modules, and the library finds
+ * its data from its own location, not from this folder.
+ */
+export function lessonWorkingFolder(root: string, lesson: Lesson): string {
+  return join(root, notebooksFolderOf(lesson.lang));
 }
 
 /** The compiled child-process entry that runs cells (tests run TypeScript sources, children run the build). */

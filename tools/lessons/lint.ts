@@ -9,15 +9,33 @@ import { type CodeCell, type Lesson, LessonLintError, parseLesson } from "./pars
 import { mathProblems } from "./site/math-check.js";
 
 export interface LintReport {
+  /** The English lessons (`lessons/*.md`) that parse. */
   lessons: Lesson[];
-  /** `lessons/x.md:LINE: message`, one per problem. */
+  /** The Chinese edition's lessons (`lessons/zh/*.md`) that parse: run in-process and in the real kernel only. */
+  zhLessons: Lesson[];
+  /** `lessons/x.md:LINE: message`, one per problem, of both editions. */
   problems: string[];
 }
 
+/** Lints both editions: the same rules for `lessons/zh/*.md`, plus "a zh lesson has an English twin". */
 export function lintLessons(root: string): LintReport {
+  const english = lintEdition(root, lessonFiles(root, "en"));
+  const zhFiles = lessonFiles(root, "zh");
+  const chinese = lintEdition(root, zhFiles);
+  const englishNames = new Set(lessonFiles(root, "en").map((file) => file.split("/").pop()));
+  for (const file of zhFiles) {
+    const name = file.split("/").pop()!;
+    if (!englishNames.has(name)) {
+      chinese.problems.push(`${file}:1: no English twin lessons/${name}: a lesson of the Chinese edition translates the English lesson of the same file name`);
+    }
+  }
+  return { lessons: english.lessons, zhLessons: chinese.lessons, problems: [...english.problems, ...chinese.problems] };
+}
+
+function lintEdition(root: string, files: string[]): { lessons: Lesson[]; problems: string[] } {
   const lessons: Lesson[] = [];
   const problems: string[] = [];
-  for (const file of lessonFiles(root)) {
+  for (const file of files) {
     let text: string;
     try {
       text = readFileSync(join(root, file), "utf8");
@@ -38,7 +56,7 @@ export function lintLessons(root: string): LintReport {
       problems.push(...error.message.split("\n"));
     }
   }
-  problems.push(...duplicateNumbers(lessonFiles(root)));
+  problems.push(...duplicateNumbers(files));
   return { lessons, problems };
 }
 
@@ -142,7 +160,7 @@ export function internalObjectResultProblems(lesson: Lesson, cell: CodeCell, out
 function duplicateNumbers(files: string[]): string[] {
   const byNumber = new Map<string, string[]>();
   for (const file of files) {
-    const number = /^lessons\/(\d\d)-/.exec(file)?.[1];
+    const number = /^lessons\/(?:zh\/)?(\d\d)-/.exec(file)?.[1];
     if (number === undefined) continue; // a misnamed file is reported by parseLesson
     byNumber.set(number, [...(byNumber.get(number) ?? []), file]);
   }

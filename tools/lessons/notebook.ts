@@ -119,7 +119,8 @@ function lessonNotebook(lesson: Lesson): { notebook: Notebook; cellOf: NotebookC
   const notebook: Notebook = {
     cells,
     metadata: {
-      convlab: { source: lesson.file },
+      // The Chinese edition says so (BCP 47, as the site's <html lang>); English notebooks carry no tag, as before.
+      convlab: lesson.lang === "zh" ? { lang: "zh-CN", source: lesson.file } : { source: lesson.file },
       kernelspec: KERNELSPEC,
       language_info: languageInfo(),
     },

@@ -26,6 +26,12 @@ export interface CellOptions {
    * what the learner reads); its code and outputs are collapsed in Jupyter and on the site.
    */
   checks: boolean;
+  /**
+   * `//| zh-only`: a cell of the Chinese edition only (`lessons/zh/`, e.g. the check under a 常见误区 box): it
+   * runs like any cell, and the twin test skips it when pairing the zh lesson's cells with the English ones.
+   * A lint error in an English lesson.
+   */
+  zhOnly: boolean;
 }
 
 export const OPTION_PREFIX = "//|";
@@ -36,7 +42,7 @@ export interface LessonProblem {
   message: string;
 }
 
-const OPTION_NAMES = ["raises", "timeout", "skip", "ci", "hide-input", "checks"] as const;
+const OPTION_NAMES = ["raises", "timeout", "skip", "ci", "hide-input", "checks", "zh-only"] as const;
 
 const RAISES_FLAGS = ["i", "m", "s", "u"];
 
@@ -76,7 +82,7 @@ export function parseCellOptions(
   codeLines: string[],
   firstLine: number,
 ): { options: CellOptions; optionLineCount: number; problems: LessonProblem[] } {
-  const options: CellOptions = { skip: false, hideInput: false, checks: false };
+  const options: CellOptions = { skip: false, hideInput: false, checks: false, zhOnly: false };
   const problems: LessonProblem[] = [];
   const seen = new Set<string>();
   let optionLineCount = 0;
@@ -120,6 +126,7 @@ export function parseCellOptions(
       else options.ci = ci;
     } else if (name === "skip") options.skip = true;
     else if (name === "hide-input") options.hideInput = true;
+    else if (name === "zh-only") options.zhOnly = true;
     else options.checks = true;
   }
   codeLines.slice(optionLineCount).forEach((text, index) => {

@@ -25,9 +25,14 @@ export interface CodeCell {
 
 export type LessonCell = MarkdownCell | CodeCell;
 
+/** The course's editions: English (`lessons/`) and Chinese (`lessons/zh/`, the twins of the English lessons). */
+export type LessonLang = "en" | "zh";
+
 export interface Lesson {
-  /** Path relative to the repository, with forward slashes: `lessons/03-padding.md`. */
+  /** Path relative to the repository, with forward slashes: `lessons/03-padding.md`, `lessons/zh/03-padding.md`. */
   file: string;
+  /** The edition: `zh` for `lessons/zh/…`, else `en`. */
+  lang: LessonLang;
   /** File name without `.md`: `03-padding`; also the notebook's name. */
   slug: string;
   /** Text of the first `# heading`, or the slug. */
@@ -85,6 +90,7 @@ function titleOf(tokens: ReturnType<typeof markdown.parse>, slug: string): strin
 export function parseLesson(file: string, text: string): Lesson {
   const fileName = file.split("/").pop()!;
   const slug = fileName.replace(/\.md$/, "");
+  const lang = langOfLessonFile(file);
   const problems: LessonProblem[] = [];
   if (!LESSON_FILE_PATTERN.test(fileName)) {
     problems.push({ line: 1, message: `lesson file name must look like NN-lowercase-slug.md, got "${fileName}"` });
@@ -134,6 +140,10 @@ export function parseLesson(file: string, text: string): Lesson {
     const codeLines = token.content.replace(/\n$/, "").split("\n");
     const { options, optionLineCount, problems: optionProblems } = parseCellOptions(codeLines, start + 2);
     problems.push(...optionProblems);
+    if (options.zhOnly && lang !== "zh") {
+      const at = codeLines.slice(0, optionLineCount).findIndex((line) => /^\/\/\|\s*zh-only\b/.test(line.trim()));
+      problems.push({ line: start + 2 + at, message: `cell option "zh-only" marks a cell of the Chinese edition; it is only allowed in lessons/zh/` });
+    }
     cells.push({
       kind: "code",
       line: start + 1,
@@ -157,7 +167,12 @@ export function parseLesson(file: string, text: string): Lesson {
     problems.sort((a, b) => a.line - b.line);
     throw new LessonLintError(file, problems);
   }
-  return { file, slug, title: titleOf(tokens, slug), cells };
+  return { file, lang, slug, title: titleOf(tokens, slug), cells };
+}
+
+/** `zh` for a lesson of the Chinese edition (`lessons/zh/NN-slug.md`), else `en`. */
+export function langOfLessonFile(file: string): LessonLang {
+  return /(^|\/)lessons\/zh\/[^/]+$/.test(file.replace(/\\/g, "/")) ? "zh" : "en";
 }
 
 /** Problems that need the whole cell: `ci` keys must name a declaration, raises cells cannot import. */

@@ -2,10 +2,9 @@
 // parallel, a watchdog per cell. Results arrive cell by cell, so a test can report each cell as it finishes.
 
 import { type ChildProcess, fork } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
-import { packageRoot, workerPath } from "./files.js";
+import { lessonWorkingFolder, packageRoot, workerPath } from "./files.js";
 import type { NotebookOutput } from "./notebook.js";
 import { OutputCollector } from "./outputs.js";
 import type { CodeCell, Lesson } from "./parse.js";
@@ -128,9 +127,11 @@ function runInWorker(
   }
   const timeoutOf = (cell: CodeCell) => cell.options.timeoutSeconds ?? options.cellTimeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS;
   const cellByIndex = new Map(toRun.map((entry) => [entry.index, entry.cell]));
+  // notebooks/zh/ may not exist yet when a translator runs a new lesson before `npm run notebooks`.
+  mkdirSync(lessonWorkingFolder(options.root, lesson), { recursive: true });
   return new Promise<void>((finish) => {
     const child: ChildProcess = fork(worker, [], {
-      cwd: join(options.root, "notebooks"),
+      cwd: lessonWorkingFolder(options.root, lesson),
       // require(esm) of the library prints an ExperimentalWarning on Node 20; it is noise in every cell.
       execArgv: ["--disable-warning=ExperimentalWarning"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
