@@ -1,11 +1,13 @@
 // `npm start`: runs every lesson headlessly, writes the executed notebooks to out/notebooks/ and the static
-// course site to out/site/, and says where to open it.
+// course site to out/site/, and says where to open it. The Chinese edition (lessons/zh/) runs too: its notebooks
+// go to out/notebooks/zh/ and its site, with the glossary (lessons/zh/glossary.md), to out/site/zh/; every page
+// with a twin in the other edition links to it.
 //
 //   npm start                      full run (every epoch the lessons ask for)
 //   npm start -- --quick           applies the cells' `//| ci` overrides, as the tests do
 //   npm start -- --only 03,05      only lessons whose file name starts with one of these prefixes
 
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "./lessons/files.js";
@@ -15,6 +17,7 @@ import type { CodeCell } from "./lessons/parse.js";
 import { formatCellFailure } from "./lessons/report.js";
 import { type CellResult, runLesson, WorkerPool } from "./lessons/runner.js";
 import { writeSite } from "./lessons/site/build.js";
+import { GLOSSARY_FILE } from "./lessons/glossary.js";
 
 interface Arguments {
   quick: boolean;
@@ -32,7 +35,8 @@ function parseArguments(argv: string[]): Arguments {
 async function main(): Promise<number> {
   const args = parseArguments(process.argv.slice(2));
   const root = repoRoot();
-  const { lessons: allLessons, problems } = lintLessons(root);
+  const { lessons: english, zhLessons, problems } = lintLessons(root);
+  const allLessons = [...english, ...zhLessons];
   if (problems.length > 0) {
     for (const problem of problems) console.error(problem);
     console.error(`\n${problems.length} problem(s) in lessons/ (see \`npm run lessons:lint\`).`);
@@ -77,9 +81,23 @@ async function main(): Promise<number> {
   mkdirSync(notebooksFolder, { recursive: true });
   mkdirSync(siteFolder, { recursive: true });
   lessons.forEach((lesson, index) => {
-    writeFileSync(join(notebooksFolder, `${lesson.slug}.ipynb`), serializeNotebook(executedNotebook(lesson, results[index])));
+    const folder = lesson.lang === "zh" ? join(notebooksFolder, "zh") : notebooksFolder;
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `${lesson.slug}.ipynb`), serializeNotebook(executedNotebook(lesson, results[index])));
   });
-  writeSite(siteFolder, lessons.map((lesson, index) => ({ lesson, results: results[index] })));
+  const entries = lessons.map((lesson, index) => ({ lesson, results: results[index] }));
+  const enEntries = entries.filter((entry) => entry.lesson.lang === "en");
+  const zhEntries = entries.filter((entry) => entry.lesson.lang === "zh");
+  const glossaryPath = join(root, GLOSSARY_FILE);
+  const glossary = existsSync(glossaryPath) ? { name: "glossary.html", file: GLOSSARY_FILE, text: readFileSync(glossaryPath, "utf8") } : undefined;
+  const withChinese = zhEntries.length > 0 || glossary !== undefined;
+  const slugsOf = (list: typeof entries) => new Set(list.map((entry) => entry.lesson.slug));
+  writeSite(siteFolder, enEntries, { lang: "en", twins: slugsOf(zhEntries), otherSite: withChinese ? "zh/" : undefined });
+  if (withChinese) {
+    const zhFolder = join(siteFolder, "zh");
+    mkdirSync(zhFolder, { recursive: true });
+    writeSite(zhFolder, zhEntries, { lang: "zh", twins: slugsOf(enEntries), otherSite: "../", glossary });
+  }
 
   const failedLessons = results.filter((lessonResults) =>
     lessonResults.some((result) => result.status !== "ok" && result.status !== "skipped"),
@@ -88,6 +106,7 @@ async function main(): Promise<number> {
   console.log(`\n${lessons.length - failedLessons} of ${lessons.length} lesson(s) ran cleanly in ${seconds.toFixed(1)} s.`);
   console.log(`Executed notebooks: ${notebooksFolder}`);
   console.log(`Course site:        ${pathToFileURL(join(siteFolder, "index.html")).href}`);
+  if (withChinese) console.log(`Chinese site:       ${pathToFileURL(join(siteFolder, "zh", "index.html")).href}`);
   console.log("Open the site in a browser (no network needed), or run `npm run lab` to edit and rerun the notebooks.");
   return failedLessons > 0 ? 1 : 0;
 }

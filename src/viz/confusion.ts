@@ -6,6 +6,7 @@ import type { Figure } from "./figure.js";
 import { gridOf } from "./matrix.js";
 import { baseLayout, fitToText, heatmapPanel } from "./panel.js";
 import { plotlyText } from "./text.js";
+import { LATIN_GLYPH_EM, textWidthEm } from "./text-width.js";
 
 function labelsOf(values: Tensor | readonly number[], name: string, op: string): number[] {
   const list = values instanceof Tensor ? Array.from(values.data as ArrayLike<number>) : [...values];
@@ -36,7 +37,8 @@ export function confusionMatrix(predicted: Tensor | readonly number[], actual: T
   const matrix = gridOf(counts, classes, classes);
   const cell = classes <= 12 ? 44 : Math.max(12, Math.floor(480 / classes));
   const names = classNames.map((name) => plotlyText(name));
-  const longest = Math.max(...classNames.map((n) => n.length));
+  // The widest class name in Latin-character widths (a Chinese name's characters count almost twice).
+  const longest = Math.max(...classNames.map((n) => textWidthEm(n) / LATIN_GLYPH_EM));
   const margin = { l: 40 + Math.min(160, longest * 7.5), r: 90, t: 64, b: 64 };
   const side = classes * cell;
   const accuracy = (100 * correct) / predictions.length;

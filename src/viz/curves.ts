@@ -2,7 +2,7 @@
 import { ValueError } from "../errors.js";
 import { LINE_COLORS } from "./colors.js";
 import type { Figure, ScatterTrace } from "./figure.js";
-import { baseLayout, footnote } from "./panel.js";
+import { baseLayout, fitToText, footnote } from "./panel.js";
 import { plotlyText } from "./text.js";
 
 export interface EpochRecord {
@@ -70,5 +70,6 @@ export function trainingCurves(history: readonly EpochRecord[], options: { title
   if (skipped.length > 0) {
     layout.annotations!.push(footnote(`gaps: ${skipped.slice(0, 3).join("; ")}${skipped.length > 3 ? ` (+${skipped.length - 3} more)` : ""}`, { below: 50 }));
   }
-  return { data, layout };
+  // A long title (a translated one: Chinese characters are a full em wide) widens the figure instead of being cut.
+  return fitToText({ data, layout });
 }

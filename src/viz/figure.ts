@@ -135,7 +135,13 @@ export interface Figure {
   layout: Layout;
 }
 
-export const FONT_FAMILY = '"Open Sans", verdana, arial, sans-serif';
+/**
+ * Plotly's own font stack, then fonts with Chinese (and Japanese, Korean) glyphs found on common systems: Noto Sans
+ * CJK / Source Han Sans (Linux: Debian's fonts-noto-cjk; Android), PingFang and Hiragino (macOS), Microsoft YaHei
+ * (Windows), WenQuanYi (older Linux). Latin text still draws in the first fonts; CJK titles and labels in these.
+ */
+export const FONT_FAMILY =
+  '"Open Sans", verdana, arial, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
 
 /** "x" -> "xaxis", "x3" -> "xaxis3": the layout key of a trace's axis reference. */
 export function axisKey(ref: string): `xaxis${string}` | `yaxis${string}` {

@@ -1,8 +1,9 @@
 // Building blocks shared by the heatmap-like figures: one heatmap panel on its own pair of axes, and a grid of
 // panels laid out in pixels (so images keep square pixels without relying on a renderer's autosizing).
-import type { Annotation, Axis, Colorscale, Figure, HeatmapTrace, Layout, ScatterTrace, Trace } from "./figure.js";
+import { type Annotation, type Axis, type Colorscale, type Figure, FONT_FAMILY, type HeatmapTrace, type Layout, type ScatterTrace, type Trace } from "./figure.js";
 import { type Matrix } from "./matrix.js";
 import { formatCell, plainLines, roundForJson } from "./text.js";
+import { linesWidthPx } from "./text-width.js";
 
 /** Non-finite cells beyond this many are left as unmarked gaps (the note still counts them all). */
 const MAX_GAP_MARKERS = 2000;
@@ -138,15 +139,18 @@ export function footnote(text: string, options: { below?: number; warning?: bool
 export function baseLayout(width: number, height: number, margin: Layout["margin"], title?: string): Layout {
   const layout: Layout = {
     width, height, margin, showlegend: false, plot_bgcolor: "#eeeeee", paper_bgcolor: "#ffffff",
-    font: { size: 12, color: "#222222" }, hovermode: "closest", annotations: [], shapes: [],
+    font: { size: 12, color: "#222222", family: FONT_FAMILY }, hovermode: "closest", annotations: [], shapes: [],
   };
   if (title !== undefined && title !== "") layout.title = { text: title, font: { size: 16 }, x: 0.5 };
   return layout;
 }
 
-/** Rough width of text in pixels (average glyph ≈ 0.56 em), enough to keep titles and notes inside the figure. */
+/**
+ * Rough width of text in pixels (a Latin glyph ≈ 0.56 em, a CJK character 1 em: text-width.ts), enough to keep
+ * titles and notes inside the figure.
+ */
 function textWidth(text: string, size: number): number {
-  return Math.max(...plainLines(text).map((line) => line.length)) * size * 0.56;
+  return linesWidthPx(plainLines(text), size);
 }
 
 /**

@@ -11,6 +11,7 @@ import type { NotebookOutput } from "./notebook.js";
 import type { CodeCell, Lesson } from "./parse.js";
 import type { CellResult } from "./runner.js";
 import { highlightTypeScript } from "./site/highlight.js";
+import { type SiteLang, STRINGS } from "./site/i18n.js";
 import { contents, d2lNote, lessonNumber, lessonTitleHtml, page, readingMinutes } from "./site/layout.js";
 import { newPageEnv, renderProse } from "./site/markdown.js";
 import { lessonPageName } from "./site/names.js";
@@ -72,34 +73,27 @@ export function renderOutput(output: NotebookOutput): string {
   }
 }
 
-const STATUS_LABELS: Record<string, string> = {
-  error: "failed",
-  timeout: "timed out",
-  crashed: "crashed",
-  skipped: "not run (skip)",
-  "not-run": "not run",
-};
-
-function renderCodeCell(cell: CodeCell, result: CellResult | undefined): string {
+function renderCodeCell(cell: CodeCell, result: CellResult | undefined, lang: SiteLang): string {
+  const strings = STRINGS[lang];
   const status = result?.status ?? "not-run";
   const code = `<pre class="input"><code class="hljs language-typescript">${highlightTypeScript(cell.code)}</code></pre>`;
   const notes: string[] = [];
   if (cell.options.raises) {
     const { errorName, pattern } = cell.options.raises;
-    notes.push(`expected to throw ${escapeHtml(errorName)} matching <code>${escapeHtml(String(pattern))}</code>`);
+    notes.push(strings.expectedToThrow(escapeHtml(errorName), escapeHtml(String(pattern))));
   }
-  if (status !== "ok") notes.push(`<span class="status">${escapeHtml(STATUS_LABELS[status] ?? status)}</span>`);
+  if (status !== "ok") notes.push(`<span class="status">${escapeHtml(strings.status[status] ?? status)}</span>`);
   if (result?.note) notes.push(escapeHtml(result.note));
   const head = notes.length > 0 ? `<div class="cell-note">${notes.join(" · ")}</div>` : "";
   const rendered = (result?.outputs ?? []).map(renderOutput).filter(Boolean);
-  const outputs = rendered.length > 0 ? `<div class="outputs" role="group" aria-label="Output">${rendered.join("\n")}</div>` : "";
+  const outputs = rendered.length > 0 ? `<div class="outputs" role="group" aria-label="${strings.output}">${rendered.join("\n")}</div>` : "";
   const body = `${head}${code}${outputs}`;
   // Worked solutions (hide-input) stay folded with their outputs, so a learner tries the exercise first; a checks
   // cell (assertions only) is folded away whole, and opened when it did not pass.
   const inner = cell.options.hideInput
-    ? `<details class="solution"><summary>Solution</summary>${body}</details>`
+    ? `<details class="solution"><summary>${strings.solution}</summary>${body}</details>`
     : cell.options.checks
-      ? `<details class="checks"${status === "ok" ? "" : " open"}><summary>Checks</summary>${body}</details>`
+      ? `<details class="checks"${status === "ok" ? "" : " open"}><summary>${strings.checks}</summary>${body}</details>`
       : body;
   return `<div class="cell code ${escapeHtml(status)}">${inner}</div>`;
 }
@@ -107,11 +101,15 @@ function renderCodeCell(cell: CodeCell, result: CellResult | undefined): string 
 /** Where the page is shown: the lessons of the site (for the sidebar and previous/next). */
 export interface SiteContext {
   lessons?: Lesson[];
+  /** This page in the other edition (relative URL): the language switch. */
+  twinHref?: string;
+  /** The glossary page, linked from the header (the Chinese site). */
+  glossaryHref?: string;
 }
 
 function lessonLink(target: Lesson | undefined, rel: "prev" | "next"): string {
   if (!target) return "<span></span>";
-  const label = rel === "prev" ? "Previous" : "Next";
+  const label = rel === "prev" ? STRINGS[target.lang].previous : STRINGS[target.lang].next;
   return `<a class="${rel}" rel="${rel}" href="${escapeHtml(lessonPageName(target))}"><span class="label">${label}</span> ${lessonTitleHtml(target)}</a>`;
 }
 
@@ -121,12 +119,16 @@ export function renderLessonPage(lesson: Lesson, results: CellResult[], context:
   const position = lessons.indexOf(lesson);
   const resultByIndex = new Map(results.map((result) => [result.index, result]));
   const env = newPageEnv(lesson.file);
-  const meta = `<p class="lesson-meta">${lessonNumber(lesson)} · ${readingMinutes(lesson)} min read${d2lNote(lesson) ? ` · ${d2lNote(lesson)}` : ""}</p>
-<p class="lesson-links"><a href="../notebooks/${escapeHtml(lesson.slug)}.ipynb" download>Download the notebook</a>
-· <a class="edit" href="../../${escapeHtml(lesson.file)}">Edit this lesson</a></p>`;
+  const strings = STRINGS[lesson.lang];
+  // The Chinese site is out/site/zh/, its executed notebooks out/notebooks/zh/: one folder deeper.
+  const up = lesson.lang === "zh" ? "../" : "";
+  const notebook = `${up}../notebooks/${lesson.lang === "zh" ? "zh/" : ""}${lesson.slug}.ipynb`;
+  const meta = `<p class="lesson-meta">${lessonNumber(lesson)} · ${strings.minutesRead(readingMinutes(lesson))}${d2lNote(lesson) ? ` · ${d2lNote(lesson)}` : ""}</p>
+<p class="lesson-links"><a href="${escapeHtml(notebook)}" download>${strings.downloadNotebook}</a>
+· <a class="edit" href="${up}../../${escapeHtml(lesson.file)}">${strings.editLesson}</a></p>`;
   let metaPlaced = false;
   const cells = lesson.cells.map((cell, index) => {
-    if (cell.kind === "code") return renderCodeCell(cell, resultByIndex.get(index));
+    if (cell.kind === "code") return renderCodeCell(cell, resultByIndex.get(index), lesson.lang);
     let html = renderProse(cell.source, env, cell.line);
     // The lesson's facts go right under its title.
     if (!metaPlaced && html.includes("</h1>")) {
@@ -136,7 +138,7 @@ export function renderLessonPage(lesson: Lesson, results: CellResult[], context:
     return `<div class="cell markdown">${html}</div>`;
   });
   if (!metaPlaced) cells.unshift(meta);
-  const pager = position < 0 ? "" : `<nav class="pager" aria-label="Previous and next lesson">
+  const pager = position < 0 ? "" : `<nav class="pager" aria-label="${strings.pagerLabel}">
 ${lessonLink(lessons[position - 1], "prev")}
 ${lessonLink(lessons[position + 1], "next")}
 </nav>`;
@@ -145,7 +147,10 @@ ${lessonLink(lessons[position + 1], "next")}
     lessons,
     current: lesson,
     main: `<article class="lesson">\n${cells.join("\n")}\n</article>\n${pager}`,
-    toc: contents(env.headings),
+    toc: contents(env.headings, lesson.lang),
+    lang: lesson.lang,
+    twinHref: context.twinHref,
+    glossaryHref: context.glossaryHref,
   });
 }
 
@@ -154,22 +159,40 @@ export interface IndexEntry {
   results: CellResult[];
 }
 
-export function renderIndex(entries: IndexEntry[]): string {
+/** The index of one edition's site (`lang`, default en); `context` as for lesson pages. */
+export function renderIndex(entries: IndexEntry[], context: Omit<SiteContext, "lessons"> & { lang?: SiteLang } = {}): string {
+  const lang = context.lang ?? "en";
+  const strings = STRINGS[lang];
   const items = entries.map(({ lesson, results }) => {
     const failed = results.filter((result) => result.status !== "ok" && result.status !== "skipped").length;
-    const ran = failed
-      ? `<span class="failed">${failed} of ${results.length} code cells did not run cleanly</span>`
-      : `${results.length} code cells ran`;
+    const ran = failed ? `<span class="failed">${strings.cellsFailed(failed, results.length)}</span>` : strings.cellsRan(results.length);
     const d2l = d2lNote(lesson);
     return `<li><a href="${escapeHtml(lessonPageName(lesson))}">${lessonTitleHtml(lesson)}</a>
-<span class="summary">${readingMinutes(lesson)} min read${d2l ? ` · ${d2l}` : ""} · ${ran}</span></li>`;
+<span class="summary">${strings.minutesRead(readingMinutes(lesson))}${d2l ? ` · ${d2l}` : ""} · ${ran}</span></li>`;
   });
-  const main = `<h1>convlab lessons</h1>
-<p>Convolutional networks in TypeScript, lesson by lesson, following chapter 7 of <a href="https://d2l.ai/">Dive into
-Deep Learning</a> (chapter 6 of <span lang="zh-CN">《动手学深度学习》</span>). Each page shows the lesson as it ran;
-download its notebook, or open the notebooks in Jupyter (<code>npm run lab</code>), to change and rerun it.</p>
+  const main = `<h1>${strings.indexTitle}</h1>
+<p>${strings.indexIntro}</p>
 <ol class="lessons">
 ${items.join("\n")}
 </ol>`;
-  return page({ title: "convlab lessons", lessons: entries.map((entry) => entry.lesson), main });
+  return page({ title: strings.indexTitle, lessons: entries.map((entry) => entry.lesson), main, lang, twinHref: context.twinHref, glossaryHref: context.glossaryHref });
+}
+
+/**
+ * A page of prose only, from a markdown file of the course (the Chinese site's 术语表, lessons/zh/glossary.md), in
+ * the site's frame: rendered like lesson prose (raw HTML off, math by KaTeX), with its contents list.
+ */
+export function renderProsePage(file: string, text: string, lessons: Lesson[], context: Omit<SiteContext, "lessons"> & { lang: SiteLang }): string {
+  const env = newPageEnv(file);
+  const html = renderProse(text, env, 1);
+  const title = env.headings.find((heading) => heading.level === 1)?.text ?? file;
+  return page({
+    title,
+    lessons,
+    main: `<article class="lesson prose-page">\n<div class="cell markdown">${html}</div>\n</article>`,
+    toc: contents(env.headings, context.lang),
+    lang: context.lang,
+    twinHref: context.twinHref,
+    glossaryHref: context.glossaryHref,
+  });
 }

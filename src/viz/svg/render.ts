@@ -5,6 +5,7 @@
 import { colorAt, contrastText, parseColor, toHex } from "../colors.js";
 import { axisKey, FONT_FAMILY, type Annotation, type Axis, type Figure, type Font, type HeatmapTrace, type Layout, type ScatterTrace, type Shape } from "../figure.js";
 import { escapeXml, plainLines } from "../text.js";
+import { linesWidthPx } from "../text-width.js";
 import { encodePng } from "./png.js";
 import { formatTick, niceTicks } from "./ticks.js";
 
@@ -22,7 +23,7 @@ interface PlacedAxis {
 
 interface Subplot { x: PlacedAxis; y: PlacedAxis; xRef: string; yRef: string; clipId: string }
 
-const TEXT_WIDTH = 0.56; // average glyph width in ems, for layout of legends and labels
+// Widths of labels and legend entries for layout: text-width.ts (Latin ≈ 0.56 em a glyph, CJK 1 em).
 const DASHES: Record<string, string> = { dash: "8,4", dot: "2.5,3", solid: "" };
 
 function fnv(text: string): string {
@@ -217,7 +218,7 @@ function axisDecorations(plot: Subplot, layout: Layout, base: Required<Font>): s
       const attributes = fontAttributes(axis.title.font, { ...base, size });
       if (isX) out += textBlock(axis.title.text, box.left + placed.length / 2, box.bottom + (axis.showticklabels === false ? 8 : 26), size, attributes, "middle", "top");
       else {
-        const longest = Math.max(0, ...shown.map(([, l]) => l.length)) * tickSize * TEXT_WIDTH;
+        const longest = linesWidthPx(shown.map(([, label]) => plainLines(label).join(" ")), tickSize);
         const tx = box.left - (axis.showticklabels === false ? 10 : longest + 16);
         out += `<g transform="rotate(-90 ${num(tx)} ${num(box.top + placed.length / 2)})">${textBlock(axis.title.text, tx, box.top + placed.length / 2, size, attributes, "middle", "bottom")}</g>`;
       }
@@ -270,7 +271,7 @@ function legend(figure: Figure, area: Box, base: Required<Font>): string {
   if (!layout.showlegend || entries.length === 0) return "";
   const x = area.left + (layout.legend?.x ?? 1.02) * area.width, y = area.top + (1 - (layout.legend?.y ?? 1)) * area.height;
   const size = base.size;
-  const width = 40 + Math.max(...entries.map((e) => e.name!.length)) * size * TEXT_WIDTH + 10;
+  const width = 40 + linesWidthPx(entries.map((e) => plainLines(e.name!).join(" ")), size) + 10;
   let out = `<rect x="${num(x)}" y="${num(y)}" width="${num(width)}" height="${num(entries.length * (size + 10) + 8)}" fill="${layout.legend?.bgcolor ?? "#ffffff"}" stroke="#dddddd"/>`;
   entries.forEach((trace, i) => {
     const cy = y + 4 + (size + 10) * i + (size + 10) / 2;

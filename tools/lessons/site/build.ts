@@ -9,7 +9,8 @@ import { dirname, join } from "node:path";
 import { repoRoot } from "../files.js";
 import type { Lesson } from "../parse.js";
 import type { CellResult } from "../runner.js";
-import { renderIndex, renderLessonPage } from "../site.js";
+import { renderIndex, renderLessonPage, renderProsePage } from "../site.js";
+import type { SiteLang } from "./i18n.js";
 import { lessonPageName } from "./names.js";
 import { searchIndexScript } from "./search.js";
 
@@ -45,15 +46,37 @@ function copyAssets(assets: string): void {
   for (const name of ["site.css", "site.js"]) copyFileSync(join(own, name), join(assets, name));
 }
 
-/** Writes every page and asset of the site into `folder` (which must exist and may hold other files). */
-export function writeSite(folder: string, entries: SiteEntry[]): void {
+/** How one edition's site sits beside the other: out/site/ (English) and out/site/zh/ (Chinese). */
+export interface SiteOptions {
+  /** The edition (default en). */
+  lang?: SiteLang;
+  /** Slugs of the lessons the other edition has: those pages get a language switch to their twin. */
+  twins?: ReadonlySet<string>;
+  /** Where the other edition's site is, relative to this one's folder: "zh/" from English, "../" from Chinese. */
+  otherSite?: string;
+  /** A prose page to add (the Chinese site's glossary): written as `name`, linked from every page's header. */
+  glossary?: { name: string; file: string; text: string };
+}
+
+/** Writes every page and asset of one edition's site into `folder` (which must exist and may hold other files). */
+export function writeSite(folder: string, entries: SiteEntry[], options: SiteOptions = {}): void {
+  const lang = options.lang ?? "en";
   const lessons = entries.map((entry) => entry.lesson);
   const assets = join(folder, "assets");
   mkdirSync(assets, { recursive: true });
   copyAssets(assets);
-  writeFileSync(join(assets, "search-index.js"), searchIndexScript(lessons));
+  writeFileSync(join(assets, "search-index.js"), searchIndexScript(lessons, lang));
+  const other = options.otherSite;
+  const glossaryHref = options.glossary?.name;
   for (const { lesson, results } of entries) {
-    writeFileSync(join(folder, lessonPageName(lesson)), renderLessonPage(lesson, results, { lessons }));
+    const twinHref = other !== undefined && options.twins?.has(lesson.slug) ? `${other}${lessonPageName(lesson)}` : undefined;
+    writeFileSync(join(folder, lessonPageName(lesson)), renderLessonPage(lesson, results, { lessons, twinHref, glossaryHref }));
   }
-  writeFileSync(join(folder, "index.html"), renderIndex(entries));
+  const indexTwin = other !== undefined ? `${other}index.html` : undefined;
+  writeFileSync(join(folder, "index.html"), renderIndex(entries, { lang, twinHref: indexTwin, glossaryHref }));
+  if (options.glossary) {
+    const { name, file, text } = options.glossary;
+    // The glossary has no twin page: its switch leads to the other edition's index.
+    writeFileSync(join(folder, name), renderProsePage(file, text, lessons, { lang, twinHref: indexTwin, glossaryHref }));
+  }
 }

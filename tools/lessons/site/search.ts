@@ -5,6 +5,7 @@
 
 import MiniSearch from "minisearch";
 import type { Lesson } from "../parse.js";
+import type { SiteLang } from "./i18n.js";
 import { lessonPageName } from "./names.js";
 import { newPageEnv, parseProse, plainTitle } from "./markdown.js";
 
@@ -57,11 +58,51 @@ export function lessonSections(lesson: Lesson): SearchDocument[] {
   return sections;
 }
 
-/** The script that carries the index: `window.CONVLAB_SEARCH = {options, index}`. */
-export function searchIndexScript(lessons: Lesson[]): string {
-  const search = new MiniSearch<SearchDocument>(SEARCH_OPTIONS);
+/**
+ * MiniSearch's tokenizer for Chinese text. Chinese writes no spaces between words, so MiniSearch's default
+ * (split at spaces and punctuation) makes a whole clause one term and a search for 汇聚层 finds nothing. Here a
+ * run of Han characters (or kana) becomes its overlapping character bigrams (汇聚层 → 汇聚, 聚层; one character
+ * stays itself), the usual dictionary-free indexing of CJK text; everything else splits as MiniSearch's default
+ * does. Queries go through the same function, so a query's bigrams meet the text's. Self-contained (no outer
+ * names): the search index script carries its source to the browser (`window.CONVLAB_TOKENIZE`).
+ */
+export function cjkTokenize(text: string): string[] {
+  const tokens: string[] = [];
+  for (const word of text.split(/[\n\r\p{Z}\p{P}]+/u)) {
+    if (!word) continue;
+    for (const run of word.match(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/gu) ?? []) {
+      if (!/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u.test(run)) {
+        tokens.push(run);
+        continue;
+      }
+      const characters = Array.from(run);
+      if (characters.length === 1) tokens.push(run);
+      for (let index = 0; index + 1 < characters.length; index++) tokens.push(characters[index] + characters[index + 1]);
+    }
+  }
+  return tokens;
+}
+
+/** The MiniSearch options of an edition's index: the Chinese one tokenizes with cjkTokenize. */
+export function searchOptionsOf(lang: SiteLang): typeof SEARCH_OPTIONS & { tokenize?: (text: string) => string[] } {
+  return lang === "zh" ? { ...SEARCH_OPTIONS, tokenize: cjkTokenize } : SEARCH_OPTIONS;
+}
+
+/** The index itself (tests search it as the page does). */
+export function buildSearchIndex(lessons: Lesson[], lang: SiteLang = "en"): MiniSearch<SearchDocument> {
+  const search = new MiniSearch<SearchDocument>(searchOptionsOf(lang));
   search.addAll(lessons.flatMap(lessonSections));
+  return search;
+}
+
+/**
+ * The script that carries the index: `window.CONVLAB_SEARCH = {options, index}`, and for the Chinese site the
+ * tokenizer it was built with (`window.CONVLAB_TOKENIZE`), which site.js hands to MiniSearch for queries.
+ */
+export function searchIndexScript(lessons: Lesson[], lang: SiteLang = "en"): string {
+  const search = buildSearchIndex(lessons, lang);
   // JSON is valid JavaScript; "<" is escaped so no text in the index can end a <script> element early.
   const data = JSON.stringify({ options: SEARCH_OPTIONS, index: search.toJSON() }).replace(/</g, "\\u003c");
-  return `window.CONVLAB_SEARCH = ${data};\n`;
+  const tokenizer = lang === "zh" ? `window.CONVLAB_TOKENIZE = ${cjkTokenize.toString()};\n` : "";
+  return `${tokenizer}window.CONVLAB_SEARCH = ${data};\n`;
 }

@@ -5,18 +5,31 @@
 "use strict";
 
 (function () {
+  // The page's words, in the language of the site it belongs to (<html lang>: en, or zh-CN for out/site/zh/).
+  var ui = document.documentElement.lang === "zh-CN"
+    ? {
+        copy: "复制", copied: "已复制", copyLabel: "复制本单元的代码",
+        noResults: function (query) { return "没有课程提到\u201c" + query + "\u201d。"; },
+        count: function (n) { return n + " 节课"; },
+      }
+    : {
+        copy: "Copy", copied: "Copied", copyLabel: "Copy the code of this cell",
+        noResults: function (query) { return "No lesson mentions \u201c" + query + "\u201d."; },
+        count: function (n) { return n + (n === 1 ? " lesson" : " lessons"); },
+      };
+
   function copyButtons() {
     document.querySelectorAll("pre.input").forEach(function (pre) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "copy";
-      button.textContent = "Copy";
-      button.setAttribute("aria-label", "Copy the code of this cell");
+      button.textContent = ui.copy;
+      button.setAttribute("aria-label", ui.copyLabel);
       button.addEventListener("click", function () {
         var text = pre.innerText.replace(/\n$/, "");
         var done = function () {
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+          button.textContent = ui.copied;
+          setTimeout(function () { button.textContent = ui.copy; }, 1500);
         };
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
@@ -83,7 +96,9 @@
     var panel = document.getElementById("search-results");
     var data = window.CONVLAB_SEARCH;
     if (!box || !panel || !data || !window.MiniSearch) return;
-    var index = window.MiniSearch.loadJS(data.index, data.options);
+    // The Chinese site's index was built with its own tokenizer (character bigrams); queries must use it too.
+    var options = window.CONVLAB_TOKENIZE ? Object.assign({}, data.options, { tokenize: window.CONVLAB_TOKENIZE }) : data.options;
+    var index = window.MiniSearch.loadJS(data.index, options);
 
     function element(tag, text, className) {
       var node = document.createElement(tag);
@@ -109,8 +124,8 @@
         if (hit.heading && byLesson[page].sections.length < 3) byLesson[page].sections.push(hit);
       });
       panel.hidden = false;
-      if (lessons.length === 0) { panel.appendChild(element("p", "No lesson mentions \u201c" + query + "\u201d.")); return; }
-      panel.appendChild(element("p", lessons.length + (lessons.length === 1 ? " lesson" : " lessons")));
+      if (lessons.length === 0) { panel.appendChild(element("p", ui.noResults(query))); return; }
+      panel.appendChild(element("p", ui.count(lessons.length)));
       var list = element("ol");
       lessons.forEach(function (lesson) {
         var item = element("li", "", "result");
