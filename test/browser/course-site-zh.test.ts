@@ -5,6 +5,7 @@
 // indexes), the glossary page is linked from the Chinese page and shows the terms, a Chinese search finds the
 // lesson, no page errors or network. Screenshots: artifacts/screenshots/site-zh-*.png.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
@@ -17,6 +18,7 @@ import { writeSite } from "../../tools/lessons/site/build.js";
 import { BROWSER_WORK, launchChromium, NO_CHROMIUM, REPO_ROOT, SCREENSHOTS, watchedPage } from "./chromium.js";
 
 const SITE = join(BROWSER_WORK, "course-site-zh");
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const SLUG = "06-padding-and-stride";
 
 /** A Chinese twin of lesson 06 for this test: the English cells under a Chinese title and paragraph. */
@@ -106,6 +108,23 @@ describe.skipIf(NO_CHROMIUM)("the Chinese course site opened from disk", () => {
     await expect.poll(() => page.locator("#search-results p").first().textContent()).toBe("没有课程提到“没有这个词语”。");
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it("on a phone, in dark mode: no sideways scrolling and no serious or critical axe-core violations (header with switch and glossary link)", async () => {
+    for (const name of [`zh/${SLUG}.html`, "zh/glossary.html", `${SLUG}.html`]) {
+      const { page } = await watchedPage(browser, { width: 390 });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.goto(url(name));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+        return (await axe.run(document)).violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}`);
+      });
+      expect(violations, name).toEqual([]);
+      if (name === `zh/${SLUG}.html`) await page.screenshot({ path: join(SCREENSHOTS, "site-zh-phone-dark.png") });
+      await page.context().close();
+    }
+  }, 180_000);
 
   it("built with the real glossary file", () => {
     expect(existsSync(join(SITE, "zh", "glossary.html"))).toBe(true);
