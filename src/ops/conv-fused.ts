@@ -2,7 +2,7 @@
 // AvgPool2d(2) (LeNet's two blocks). Each returns exactly what the separate ops return — the same kernels on the same numbers
 // (test/nn/fusion.test.ts holds them to it) — in one graph node and with less memory traffic; or null when the
 // shapes, dtype or options need the separate ops, and the caller runs those.
-import { isGradEnabled, record } from "../autograd/graph.js";
+import { record } from "../autograd/graph.js";
 import { conv2dInfo, type Conv2dInfo, type Conv2dOptions } from "../calc/conv-info.js";
 import { convChunkedBackwardWasm } from "../kernels/wasm/conv-gemm-wasm.js";
 import { convDirectForwardWasm, convRowsWeightGradWasm, type DirectPath } from "../kernels/wasm/conv-direct-wasm.js";
@@ -61,11 +61,12 @@ export function conv2dSigmoidAvgPool2(input: Tensor, weight: Tensor, bias: Tenso
   const plan = fusedPlan(input, weight, bias, options, "sigmoid-avgpool");
   if (plan === null) return null;
   const { info, forward, backward } = plan;
-  const grad = input.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false);
+  // Keep the sigmoid's output in wasm memory only when a backward will come for it.
+  const { inputGrad, weightGrad, biasGrad } = convNeeds(input, weight, bias);
   const { pooledHeight, pooledWidth } = pooledSize(info);
   const x = input.data as Float32Array, w = weight.data as Float32Array, b = bias && bias.data as Float32Array;
   const pooled = new Float32Array(info.batchSize * info.outChannels * pooledHeight * pooledWidth);
-  const kept = convBlockForwardWasm(forward, x, w, b, info, pooled, isGradEnabled() && grad);
+  const kept = convBlockForwardWasm(forward, x, w, b, info, pooled, inputGrad || weightGrad || biasGrad);
   const shape = [...info.outputShape.slice(0, -2), pooledHeight, pooledWidth];
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   return record(new Tensor(pooled, shape), "ConvolutionSigmoidAvgPoolBackward", inputs, (gradOutput) => {
