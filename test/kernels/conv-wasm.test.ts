@@ -13,8 +13,8 @@ import { conv2dInfo, type Conv2dOptions } from "../../src/calc/conv-info.js";
 import { planConv, type ConvForward } from "../../src/ops/conv-plan.js";
 
 /** The forward path planConv picks for a float32 convolution of these shapes that needs every gradient. */
-function forwardPath(input: number[], weight: number[], options: Conv2dOptions): ConvForward {
-  return planConv(conv2dInfo(input, weight, options),
+function forwardPath(input: readonly number[], weight: readonly number[], options: Conv2dOptions): ConvForward {
+  return planConv(conv2dInfo([...input], [...weight], options),
     { float32: true, inputGrad: true, weightGrad: true, biasGrad: true }).forward;
 }
 
