@@ -12,7 +12,7 @@ import { avgPool2x2BackwardWasm, avgPool2x2Wasm, maxPool2x2BackwardWasm, maxPool
  * (stride ≥ kernel) and dilation is 1: then each input pixel feeds at most one output, and backward writes
  * each gradient pixel once.
  */
-export function directPoolable(info: Pool2dInfo): boolean {
+export function canRunPoolWindows(info: Pool2dInfo): boolean {
   return info.padTop === 0 && info.padLeft === 0 && info.padBottom === 0 && info.padRight === 0
     && info.dilationHeight === 1 && info.dilationWidth === 1
     && info.strideHeight >= info.kernelHeight && info.strideWidth >= info.kernelWidth
