@@ -2,7 +2,8 @@
 // products (where the dispatch threshold WASM_MIN_MULTIPLY_ADDS comes from). Run: `npm run bench:gemm`.
 // Times include everything a caller pays: for the wasm kernel, copying A, B (and C) in and C out.
 import { gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../src/kernels/gemm.js";
-import { gemmWasm, setGemmThreads, TWO_THREADS_MIN_MULTIPLY_ADDS } from "../src/kernels/wasm/gemm-wasm.js";
+import { gemmWasm, TWO_THREADS_MIN_MULTIPLY_ADDS } from "../src/kernels/wasm/gemm-wasm.js";
+import { setNumThreads } from "../src/kernels/threads.js";
 
 type Kernel = typeof gemmWasm; // both kernels, on float32 arrays
 
@@ -48,9 +49,9 @@ console.log("float32 gemm, GFLOP/s (2·M·N·K / time), M×K×N as in PEERS.md; 
 console.log(`${"shape".padEnd(28)}${header.map((name) => name.padStart(15)).join("")}`);
 for (const [name, M, N, K] of lenetShapes) {
   const figures = [gflops(gemmReference, M, N, K, false, false, 2)];
-  setGemmThreads(1);
+  setNumThreads(1);
   for (const [, transA, transB] of transposes) figures.push(gflops(gemmWasm, M, N, K, transA, transB, 5));
-  setGemmThreads(2);
+  setNumThreads(2);
   figures.push(gflops(gemmWasm, M, N, K, false, false, 5));
   console.log(`${name.padEnd(28)}${figures.map((value) => cell(value).padStart(15)).join("")}`);
 }
@@ -70,9 +71,9 @@ console.log("\nLeNet training products (batch 256), GFLOP/s");
 console.log(`${"product".padEnd(28)}${"M×K×N".padStart(16)}${"reference".padStart(11)}${"wasm".padStart(9)}${"2 threads".padStart(11)}`);
 for (const [name, M, N, K, transA, transB] of trainingProducts) {
   const reference = gflops(gemmReference, M, N, K, transA, transB, 2);
-  setGemmThreads(1);
+  setNumThreads(1);
   const fast = gflops(gemmWasm, M, N, K, transA, transB, 5);
-  setGemmThreads(2);
+  setNumThreads(2);
   const twoThreads = gflops(gemmWasm, M, N, K, transA, transB, 5);
   console.log(`${name.padEnd(28)}${`${M}×${K}×${N}`.padStart(16)}${cell(reference).padStart(11)}${cell(fast).padStart(9)}${cell(twoThreads).padStart(11)}`);
 }
@@ -82,9 +83,9 @@ console.log(`\nsmall square products, A·Bᵀ: gemm() sends M·N·K ≥ ${WASM_M
 console.log(`${"M=N=K".padEnd(8)}${"M·N·K".padStart(9)}${"reference".padStart(11)}${"wasm".padStart(9)}${"2 threads".padStart(11)}`);
 for (const size of [2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128]) {
   const reference = gflops(gemmReference, size, size, size, false, true, 5);
-  setGemmThreads(1);
+  setNumThreads(1);
   const fast = gflops(gemmWasm, size, size, size, false, true, 5);
-  setGemmThreads(2);
+  setNumThreads(2);
   const twoThreads = size ** 3 >= TWO_THREADS_MIN_MULTIPLY_ADDS ? cell(gflops(gemmWasm, size, size, size, false, true, 5)) : "-";
   console.log(`${String(size).padEnd(8)}${String(size ** 3).padStart(9)}${cell(reference).padStart(11)}${cell(fast).padStart(9)}${twoThreads.padStart(11)}`);
 }

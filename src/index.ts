@@ -26,5 +26,4 @@ export * as optim from "./optim/index.js";
 export { check, CheckError } from "./check.js";
 export * as viz from "./viz/index.js";
 export { show, liveFigure, saveFigure } from "./viz/index.js";
-export { setGemmThreads, getGemmThreads } from "./kernels/wasm/gemm-wasm.js";
 export { setNumThreads, getNumThreads } from "./kernels/threads.js";

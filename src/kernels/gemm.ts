@@ -2,7 +2,7 @@
 // This file holds the readable reference kernel; faster kernels live beside it and are tested against it.
 
 import { ShapeError, ValueError } from "../errors.js";
-import { gemmWasm, gemmWasmFits } from "./wasm/gemm-wasm.js";
+import { canRunGemmWasm, gemmWasm } from "./wasm/gemm-wasm.js";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -58,7 +58,7 @@ export function gemm(
   checkLength("B", B, K * N, transB ? [N, K] : [K, N]);
   checkLength("C", C, M * N, [M, N]);
   if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array
-    && M * N * K >= WASM_MIN_MULTIPLY_ADDS && gemmWasmFits(M, N, K)) {
+    && M * N * K >= WASM_MIN_MULTIPLY_ADDS && canRunGemmWasm(M, N, K)) {
     gemmWasm(A, B, C, M, N, K, transA, transB, accumulate);
   } else {
     gemmReference(A, B, C, M, N, K, transA, transB, accumulate);

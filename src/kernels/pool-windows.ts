@@ -12,7 +12,7 @@ import { avgPool2x2BackwardWasm, avgPool2x2Wasm, maxPool2x2BackwardWasm, maxPool
  * (stride ≥ kernel) and dilation is 1: then each input pixel feeds at most one output, and backward writes
  * each gradient pixel once.
  */
-export function directPoolable(info: Pool2dInfo): boolean {
+export function canRunPoolWindows(info: Pool2dInfo): boolean {
   return info.padTop === 0 && info.padLeft === 0 && info.padBottom === 0 && info.padRight === 0
     && info.dilationHeight === 1 && info.dilationWidth === 1
     && info.strideHeight >= info.kernelHeight && info.strideWidth >= info.kernelWidth
@@ -21,7 +21,7 @@ export function directPoolable(info: Pool2dInfo): boolean {
 }
 
 /**
- * LeNet's case — 2×2 windows, stride 2, float32 — runs in WebAssembly SIMD (asm/conv.ts avgPool2x2F32), with
+ * LeNet's case — 2×2 windows, stride 2, float32 — runs in WebAssembly SIMD (asm/pool.ts avgPool2x2F32), with
  * the same additions in the same order; the divisor must then be exact in float32 (any divisor up to 2^24).
  */
 function isWasm2x2(info: Pool2dInfo, divisor: number): boolean {
@@ -85,7 +85,7 @@ export function avgPoolWindowsBackward(gy: FloatStorage, grad: FloatStorage, pla
 export function maxPoolWindows(x: FloatStorage, out: FloatStorage, argmax: Int32Array, planes: number,
   info: Pool2dInfo): void {
   const H = info.inHeight, W = info.inWidth, outH = info.outHeight, outW = info.outWidth;
-  // The 2×2, stride 2 case in WebAssembly SIMD (asm/conv.ts maxPool2x2F32): same comparisons, no branches to mispredict.
+  // The 2×2, stride 2 case in WebAssembly SIMD (asm/pool.ts maxPool2x2F32): same comparisons, no branches to mispredict.
   if (x instanceof Float32Array && out instanceof Float32Array && is2x2(info)) {
     maxPool2x2Wasm(x, out, argmax, planes, H, W, outH, outW);
     return;

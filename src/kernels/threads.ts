@@ -1,7 +1,8 @@
 // How many threads the WebAssembly kernels use: PyTorch's torch.set_num_threads / get_num_threads.
-// Two means the calling thread and one helper worker sharing the kernels' memory (wasm/kernel-threads.ts). Every kernel cuts its work the same way whatever the count, so results are
-// identical for one thread and two. The default is two where the machine has two cores or more; the
-// environment variable CONVLAB_NUM_THREADS (1 or 2) overrides it.
+// Two means the calling thread and one helper worker sharing the kernels' memory (wasm/kernel-threads.ts). Every
+// kernel cuts its work the same way whatever the count, so results are identical for one thread and two.
+// The default is two where the machine has two cores or more; the environment variable CONVLAB_NUM_THREADS
+// (1 or 2) overrides it.
 
 import { availableParallelism } from "node:os";
 import { ValueError } from "../errors.js";
@@ -23,12 +24,7 @@ let threads: 1 | 2 = initialThreads();
 
 /** Sets how many threads the WebAssembly kernels (convolution, pooling, sigmoid, matrix products) use: 1 or 2. */
 export function setNumThreads(count: number): void {
-  setThreads(count, "setNumThreads");
-}
-
-/** setNumThreads under another name, for its error messages (setGemmThreads). */
-export function setThreads(count: number, where: string): void {
-  threads = checked(count, where);
+  threads = checked(count, "setNumThreads");
 }
 
 export function getNumThreads(): number {

@@ -4,7 +4,7 @@ import { DTypeError } from "../errors.js";
 import { allocate, isFloat } from "../tensor/dtype.js";
 import { normalizeDim, sizeOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { reluBackwardWasm, reluWasm, sigmoidBackwardWasm, sigmoidWasm } from "../kernels/wasm/conv-wasm.js";
+import { reluBackwardWasm, reluWasm, sigmoidBackwardWasm, sigmoidWasm } from "../kernels/wasm/activation-wasm.js";
 import { checkTensor } from "../tensor/arguments.js";
 
 function requireFloat(x: Tensor, op: string): void {

@@ -1,15 +1,16 @@
 // conv2d = (padding op, for non-zero padding modes) + unfold + one gemm per group (+ bias), and its backward.
-// conv2dReference beside it is the direct seven-loop definition the tests hold the fast path to.
+// conv2dReference beside it is the direct seven-loop definition the tests hold every path to. Which kernels run
+// (this file's readable JS path, or the WebAssembly rows, channels or gemm paths) is planConv's choice: the table
+// of paths is at the top of conv-plan.ts.
 import { isGradEnabled, record } from "../autograd/graph.js";
 import { conv2dInfo, type Conv2dInfo, type Conv2dOptions, type PaddingMode } from "../calc/conv-info.js";
 import { padSourceIndex } from "../calc/pad-info.js";
 import { DTypeError } from "../errors.js";
 import { gemm } from "../kernels/gemm.js";
-import {
-  conv2dBackwardWasm, conv2dDirectForwardWasm, conv2dDirectWeightGradWasm, conv2dForwardWasm,
-  conv2dChunkedBackwardWasm, convChunkedBackwardFits, convDirectEligible, directForwardKind,
-  convWasmFits, type SavedColumns,
-} from "../kernels/wasm/conv-wasm.js";
+import { convChunkedBackwardWasm, convColumnsBackwardWasm, convGemmForwardWasm } from "../kernels/wasm/conv-gemm-wasm.js";
+import { convDirectForwardWasm, convRowsWeightGradWasm } from "../kernels/wasm/conv-direct-wasm.js";
+import type { SavedColumns } from "../kernels/wasm/conv-memory.js";
+import { planConv, type ConvNeeds, type ConvPlan } from "./conv-plan.js";
 import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { pad } from "./pad.js";
@@ -34,11 +35,22 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
 }
 
 /**
- * Which kernels convolve: "fast" runs float32 in the WebAssembly module (src/kernels/wasm/conv-wasm.ts),
- * "readable" always runs the JS im2col / gemm / col2im below. Both give the same result (tests compare them);
- * float64 always takes the readable path.
+ * Which kernels convolve: "fast" lets planConv pick (float32 runs in the WebAssembly conv module), "readable" makes
+ * it pick the JS im2col / gemm / col2im below. Both give the same result (tests compare them); float64 always takes
+ * the readable path.
  */
 export type ConvKernels = "fast" | "readable";
+
+/** What a convolution of these tensors must compute, for planConv. */
+export function convNeeds(input: Tensor, weight: Tensor, bias: Tensor | null): ConvNeeds {
+  const grad = isGradEnabled();
+  return {
+    float32: input.data instanceof Float32Array && weight.data instanceof Float32Array
+      && (bias === null || bias.data instanceof Float32Array),
+    inputGrad: grad && input.requiresGrad, weightGrad: grad && weight.requiresGrad,
+    biasGrad: grad && bias !== null && bias.requiresGrad,
+  };
+}
 
 /** conv2d with a choice of kernels, for the tests that hold the fast kernels to the readable ones. */
 export function conv2dWith(kernels: ConvKernels, input: Tensor, weight: Tensor, bias: Tensor | null = null,
@@ -69,9 +81,8 @@ const COLUMNS_BUDGET = 1 << 23;
  * otherwise it recomputes each chunk's columns, so memory stays bounded for any batch.
  */
 function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv2dInfo, kernels: ConvKernels): Tensor {
-  if (kernels === "fast" && input.data instanceof Float32Array && convWasmFits(info)) {
-    return convolveWasm(input, weight, bias, info);
-  }
+  const plan = planConv(info, { ...convNeeds(input, weight, bias), readable: kernels === "readable" });
+  if (plan.forward !== "readable") return convolveWasm(input, weight, bias, info, plan);
   const N = info.batchSize, groups = info.groups, outChannels = info.outChannels;
   const positions = info.outHeight * info.outWidth; // L
   const rows = columnRows(info); // C_in·kH·kW
@@ -152,23 +163,20 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv
 }
 
 /**
- * The same convolution with every step (unfold, products, reorder, bias; and backward) inside the WebAssembly
- * module: the column matrices never become JS arrays, and backward recomputes them rather than keep them.
- * Eligible shapes (convDirectEligible) skip the columns: a direct kernel, same bits forward; its weight
- * gradient sums in another order (within float32 rounding of the readable path's).
+ * The same convolution in the WebAssembly conv module, by the plan's forward: the rows or channels kernels (no
+ * column matrix) or the gemm path (unfold, products, reorder, bias; the column matrices never become JS arrays).
+ * Every forward gives the readable path's bits; the rows and chunked weight gradients sum in their own order
+ * (within float32 rounding of the readable path's).
  */
-function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv2dInfo): Tensor {
-  const x = input.data as Float32Array, w = weight.data as Float32Array;
+function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: Conv2dInfo, plan: ConvPlan): Tensor {
+  const x = input.data as Float32Array, w = weight.data as Float32Array, b = bias && bias.data as Float32Array;
   const out = new Float32Array(info.batchSize * info.outChannels * info.outHeight * info.outWidth);
-  // Short filters on wide rows (LeNet's first layer) skip the column matrix altogether.
-  const direct = convDirectEligible(info);
-  // Backward a few images at a time (columns in cache, both threads) when it fits; otherwise through one column
-  // matrix, which only the weight gradient reads: keep it in wasm memory for it when one will be asked for.
-  const chunkedBackward = convChunkedBackwardFits(info);
-  const keepColumns = isGradEnabled() && weight.requiresGrad && !chunkedBackward;
+  // A gemm forward whose backward goes through one column matrix keeps it in wasm memory when a weight gradient
+  // will be asked for (only the weight gradient reads it).
+  const keepColumns = plan.backward === "columns" && convNeeds(input, weight, bias).weightGrad;
   let kept: SavedColumns | null = null;
-  if (directForwardKind(info) !== null) conv2dDirectForwardWasm(x, w, bias && bias.data as Float32Array, info, out);
-  else kept = conv2dForwardWasm(x, w, bias && bias.data as Float32Array, info, out, keepColumns);
+  if (plan.forward === "rows" || plan.forward === "channels") convDirectForwardWasm(plan.forward, x, w, b, info, out);
+  else kept = convGemmForwardWasm(x, w, b, info, out, keepColumns);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   return record(new Tensor(out, info.outputShape), "ConvolutionBackward", inputs, (gradOutput) => {
     const gy = gradOutput.data as Float32Array;
@@ -176,10 +184,11 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
     const gx = input.requiresGrad ? new Float32Array(input.size) : null;
     // The bias gradient is summed while dY is in wasm memory anyway (biasGradF32: biasGradient's order and bits).
     const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
-    // The direct kernels cover the weight gradient only; an input that needs one goes through the columns.
-    if (direct && gx === null && gw !== null) conv2dDirectWeightGradWasm(x, gy, info, gw, gb);
-    else if (chunkedBackward) conv2dChunkedBackwardWasm(x, w, gy, info, gx, gw, gb);
-    else conv2dBackwardWasm(x, w, gy, info, gx, gw, kept, gb);
+    // The gradients asked for now decide the backward (planConv again, with what backward really needs).
+    const { backward } = planConv(info, { float32: true, inputGrad: gx !== null, weightGrad: gw !== null, biasGrad: gb !== null });
+    if (backward === "rows") convRowsWeightGradWasm(x, gy, info, gw!, gb);
+    else if (backward === "chunked") convChunkedBackwardWasm(x, w, gy, info, gx, gw, gb);
+    else convColumnsBackwardWasm(x, w, gy, info, gx, gw, kept, gb);
     return wasmGradients(input, weight, bias, gx, gw, gb);
   }, [input, weight]);
 }

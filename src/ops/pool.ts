@@ -8,7 +8,7 @@ import { allocate, isFloat, type FloatStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { col2im, columnRows, im2col } from "./unfold.js";
 import {
-  avgPoolWindows, avgPoolWindowsBackward, directPoolable, maxPoolWindows, maxPoolWindowsBackward,
+  avgPoolWindows, avgPoolWindowsBackward, canRunPoolWindows, maxPoolWindows, maxPoolWindowsBackward,
 } from "../kernels/pool-windows.js";
 import { checkTensor } from "../tensor/arguments.js";
 
@@ -58,7 +58,7 @@ export function maxPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: P
   const x = input.data as FloatStorage;
   const out = allocate(input.dtype, planes * positions) as FloatStorage;
   const argmax = new Int32Array(planes * positions); // which tap of its window each output came from
-  if (kernels === "fast" && directPoolable(info)) {
+  if (kernels === "fast" && canRunPoolWindows(info)) {
     maxPoolWindows(x, out, argmax, planes, info);
     return record(new Tensor(out, info.outputShape), "MaxPool2DWithIndicesBackward", [input], (gradOutput) => {
       const grad = allocate(input.dtype, input.size) as FloatStorage;
@@ -127,7 +127,7 @@ export function avgPool2dWith(kernels: PoolKernels, input: Tensor, kernelSize: P
   const divisors = windowDivisors(info, countIncludePad, divisorOverride ?? null);
   const x = input.data as FloatStorage;
   const out = allocate(input.dtype, planes * positions) as FloatStorage;
-  if (kernels === "fast" && directPoolable(info) && positions > 0) {
+  if (kernels === "fast" && canRunPoolWindows(info) && positions > 0) {
     const divisor = divisors[0]; // no padding: every window has the same divisor
     avgPoolWindows(x, out, planes, info, divisor);
     return record(new Tensor(out, info.outputShape), "AvgPool2DBackward", [input], (gradOutput) => {

@@ -1,15 +1,22 @@
-// The WebAssembly conv2d and sigmoid (asm/conv.ts via src/kernels/wasm/conv-wasm.ts) against the readable
+// The WebAssembly conv2d and sigmoid (asm/conv-*.ts, asm/activations.ts via src/kernels/wasm/) against the readable
 // JS kernels: conv2d's fast path against its JS im2col / gemm / col2im path on random shapes and every option,
 // values and all three gradients; sigmoid against the float64 loop over the whole float32 range.
 import { Generator } from "../../src/tensor/random.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { conv2dWith, type ConvKernels } from "../../src/ops/conv.js";
 import { sigmoid, sigmoidBackwardReference, sigmoidReference } from "../../src/ops/activation.js";
-import { chunkedBackwardBudget, savedColumnsBytes } from "../../src/kernels/wasm/conv-wasm.js";
+import { chunkedBackwardBudget } from "../../src/kernels/wasm/conv-gemm-wasm.js";
+import { savedColumnsBytes } from "../../src/kernels/wasm/conv-memory.js";
 import { noGrad } from "../../src/autograd/graph.js";
 import { Tensor } from "../../src/tensor/tensor.js";
 import { conv2dInfo, type Conv2dOptions } from "../../src/calc/conv-info.js";
-import { convChannelsEligible, convDirectEligible } from "../../src/kernels/wasm/conv-wasm.js";
+import { planConv, type ConvForward } from "../../src/ops/conv-plan.js";
+
+/** The forward path planConv picks for a float32 convolution of these shapes that needs every gradient. */
+function forwardPath(input: readonly number[], weight: readonly number[], options: Conv2dOptions): ConvForward {
+  return planConv(conv2dInfo([...input], [...weight], options),
+    { float32: true, inputGrad: true, weightGrad: true, biasGrad: true }).forward;
+}
 
 /** Uniform numbers in [0, 1) from the library's seeded generator, so every run tests the same numbers. */
 function generator(seed: number): () => number {
@@ -70,9 +77,9 @@ describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () 
     { input: [256, 6, 14, 14], weight: [16, 6, 5, 5], bias: true, options: {} },
     { input: [256, 1, 28, 28], weight: [6, 1, 5, 5], bias: true, options: { padding: 2 } },
   ];
-  test(`LeNet's first layer (direct kernel): values bit for bit, weight gradient within float32 rounding`, () => {
+  test(`LeNet's first layer (rows kernel): values bit for bit, weight gradient within float32 rounding`, () => {
     const c: Case = { ...lenetCases[1], inputGrad: false };
-    expect(convDirectEligible(conv2dInfo(c.input, c.weight, c.options))).toBe(true);
+    expect(forwardPath(c.input, c.weight, c.options)).toBe("rows");
     const fast = run("fast", c, 3), readable = run("readable", c, 3);
     expect(differingBits(fast.out as Float32Array, readable.out as Float32Array)).toBe(0);
     expect(fast.gx.length).toBe(0);
@@ -108,7 +115,7 @@ describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () 
     const H = kH * 2 + 2 + pick(9), W = kW * 2 + 2 + pick(9);
     randomCases.push({ input: [1 + pick(5), inChannels, H, W], weight: [outChannels, inChannels / groups, kH, kW], bias: pick(2) === 0, options });
   }
-  // Shapes for the direct kernels: stride 1, one group, ≤ 64 taps, rows ≥ 16 wide (some just under: gemm path).
+  // Shapes for the rows kernel: stride 1, one group, ≤ 64 taps, rows ≥ 16 wide (some just under: gemm path).
   for (let k = 0; k < 16; k++) {
     const inChannels = 1 + pick(3), kH = 1 + pick(4), kW = 1 + pick(4);
     const padding: [number, number] = [pick(3), pick(3)];
@@ -124,13 +131,13 @@ describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () 
       const fast = run("fast", c, 100 + index), readable = run("readable", c, 100 + index);
       expect(relativeError(fast.out, readable.out)).toBeLessThan(1e-6);
       expect(relativeError(fast.gx, readable.gx)).toBeLessThan(1e-6);
-      // The direct kernel's weight gradient sums in its own order (bits may differ within float32 rounding).
+      // The rows kernel's weight gradient sums in its own order (bits may differ within float32 rounding).
       expect(relativeError(fast.gw, readable.gw)).toBeLessThan(1e-5);
       if (c.bias) expect(fast.gb).toEqual(readable.gb);
     });
   }
 
-  // Shapes for the channel-vectorized kernel: output channels in blocks of 16, any stride, dilation and
+  // Shapes for the channels kernel: output channels in blocks of 16, any stride, dilation and
   // padding, odd position counts, and filters past 256 taps (sums in blocks, as the gemm's K blocks).
   const channelCases: Case[] = [
     { input: [3, 12, 9, 9], weight: [16, 12, 5, 5], bias: true, options: { padding: 2 } }, // 300 taps
@@ -146,8 +153,8 @@ describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () 
       bias: pick(2) === 0, options, inputGrad: pick(2) === 0 });
   }
   for (const [index, c] of channelCases.entries()) {
-    test(`channel-vectorized kernel ${index}, forward bit for bit: ${caseName(c)}`, () => {
-      expect(convChannelsEligible(conv2dInfo(c.input, c.weight, c.options))).toBe(true);
+    test(`channels kernel ${index}, forward bit for bit: ${caseName(c)}`, () => {
+      expect(forwardPath(c.input, c.weight, c.options)).toBe("channels");
       const fast = run("fast", c, 300 + index), readable = run("readable", c, 300 + index);
       expect(differingBits(fast.out as Float32Array, readable.out as Float32Array)).toBe(0);
       expect(relativeError(fast.gx, readable.gx)).toBeLessThan(1e-6);
@@ -229,9 +236,9 @@ describe("conv2d: columns kept in wasm memory between forward and backward (the 
 
   test("forwards whose backward never comes keep the saved stack under its budget; noGrad saves nothing", () => {
     const next = generator(8);
-    // 12 output channels: the unfold path (16 would take the channel-vectorized kernel, which keeps no columns).
+    // 12 output channels: the gemm path (16 would take the channels kernel, which keeps no columns).
     const input = randomTensor([64, 6, 14, 14], next), weight = randomTensor([12, 6, 5, 5], next);
-    expect(convChannelsEligible(conv2dInfo(input.shape, weight.shape, {}))).toBe(false);
+    expect(forwardPath(input.shape, weight.shape, {})).toBe("gemm");
     const before = savedColumnsBytes();
     noGrad(() => conv2dWith("fast", input, weight, null, {}));
     expect(savedColumnsBytes()).toBe(before);
@@ -298,7 +305,7 @@ describe("sigmoid: WebAssembly float32 against the float64 loop", () => {
 describe("conv2d, pooling and sigmoid on two threads", () => {
   test("one thread and two give the same bits, forward and backward, and the helper really takes chunks", async () => {
     const { setNumThreads, getNumThreads } = await import("../../src/kernels/threads.js");
-    const { convHelperChunks } = await import("../../src/kernels/wasm/conv-wasm.js");
+    const { convHelperChunks } = await import("../../src/kernels/wasm/conv-module.js");
     const { lenet } = await import("../../src/nn/lenet.js");
     const { crossEntropy } = await import("../../src/ops/loss.js");
     const previous = getNumThreads();

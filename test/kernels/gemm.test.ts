@@ -2,22 +2,18 @@
 // 2×16 tile and the 256-deep K blocks, accumulation, NaN/Inf, offset views, and the dispatch in gemm().
 import { Generator } from "../../src/tensor/random.js";
 import { describe, expect, test } from "vitest";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { gemm, gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../../src/kernels/gemm.js";
 import {
-  gemmWasm, gemmWasmPath, getGemmThreads, setGemmThreads, TWO_THREADS_MIN_MULTIPLY_ADDS,
+  gemmWasm, TWO_THREADS_MIN_MULTIPLY_ADDS,
 } from "../../src/kernels/wasm/gemm-wasm.js";
+import { readWasmBytes, wasmPath } from "../../src/kernels/wasm/kernel-module.js";
+import { getNumThreads, setNumThreads } from "../../src/kernels/threads.js";
 import { ShapeError, ValueError } from "../../src/errors.js";
 import { KernelThreads } from "../../src/kernels/wasm/kernel-threads.js";
 // The kernels' own typing of the WebAssembly API (the DOM lib the browser tests type-check with has another).
 import { WebAssembly as Wasm } from "../../src/kernels/wasm/webassembly.js";
 
-// Node has WebAssembly; tsconfig's lib does not declare it.
-declare namespace WebAssembly {
-  class Module { constructor(bytes: Uint8Array); }
-  class Instance { constructor(module: Module, imports: object); readonly exports: object; }
-  class Memory { constructor(descriptor: object); readonly buffer: ArrayBufferLike; }
-}
 interface KernelExports {
   scratchStart(): number;
   workspaceBytes(rows: number): number;
@@ -198,14 +194,14 @@ describe("gemmWasm on two threads", () => {
       const start = randomFloats(M * N, next);
       const oneThread = start.slice();
       const twoThreads = start.slice();
-      const previous = getGemmThreads();
+      const previous = getNumThreads();
       try {
-        setGemmThreads(1);
+        setNumThreads(1);
         gemmWasm(A, B, oneThread, M, N, K, transA, transB, true);
-        setGemmThreads(2);
+        setNumThreads(2);
         gemmWasm(A, B, twoThreads, M, N, K, transA, transB, true);
       } finally {
-        setGemmThreads(previous);
+        setNumThreads(previous);
       }
       expect(firstDifferentBits(twoThreads, oneThread)).toBe(-1);
       // And both are right: compare a sample of rows against the reference.
@@ -223,7 +219,7 @@ describe("gemmWasm on two threads", () => {
 
   test("the helper thread computes its chunks into shared memory (this thread waits for it to take one)", () => {
     const M = 64, N = 16 * 20, K = 40;
-    const module = new Wasm.Module(readFileSync(gemmWasmPath()));
+    const module = new Wasm.Module(readWasmBytes("gemm", "gemm"));
     const memory = new Wasm.Memory({ initial: 64, maximum: 32768, shared: true });
     const kernel = new Wasm.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     const work = kernel.scratchStart(), helperWork = work + kernel.workspaceBytes(M);
@@ -257,15 +253,15 @@ describe("gemmWasm on two threads", () => {
     expect(firstDifferentBits(heap.slice(cAt / 4, cAt / 4 + M * N), expected)).toBe(-1);
   });
 
-  test("setGemmThreads accepts 1 or 2 only", () => {
-    expect(() => setGemmThreads(3)).toThrow("setGemmThreads: expected 1 or 2 threads, but got 3");
+  test("setNumThreads accepts 1 or 2 only", () => {
+    expect(() => setNumThreads(3)).toThrow("setNumThreads: expected 1 or 2 threads, but got 3");
   });
 });
 
 describe("gemm dispatch", () => {
-  test("the compiled kernel is where gemmWasmPath says", () => {
-    expect(gemmWasmPath()).toMatch(/dist[\\/]wasm[\\/]gemm\.wasm$/);
-    expect(existsSync(gemmWasmPath())).toBe(true);
+  test("the compiled kernel is where wasmPath says", () => {
+    expect(wasmPath("gemm")).toMatch(/dist[\\/]wasm[\\/]gemm\.wasm$/);
+    expect(existsSync(wasmPath("gemm"))).toBe(true);
   });
 
   test("float32 products above the threshold give the wasm kernel's bits", () => {

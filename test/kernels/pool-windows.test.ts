@@ -4,7 +4,7 @@
 import { Generator } from "../../src/tensor/random.js";
 import { describe, expect, test } from "vitest";
 import { avgPool2dWith, maxPool2dWith, type PoolKernels } from "../../src/ops/pool.js";
-import { directPoolable } from "../../src/kernels/pool-windows.js";
+import { canRunPoolWindows } from "../../src/kernels/pool-windows.js";
 import { pool2dInfo } from "../../src/calc/pool-info.js";
 import { Tensor } from "../../src/tensor/tensor.js";
 
@@ -74,7 +74,7 @@ describe("pooling: direct window loops give the readable path's bits", () => {
       expect(bits(fast.out)).toEqual(bits(readable.out));
       expect(bits(fast.grad)).toEqual(bits(readable.grad));
       const info = pool2dInfo(c.shape, c.kernel, { ...c.options, dilation: c.options.dilation ?? 1 }, "test");
-      if (directPoolable(info)) direct++;
+      if (canRunPoolWindows(info)) direct++;
     });
   }
   test("the random cases exercise both paths", () => {
@@ -99,19 +99,19 @@ describe("pooling: signed zeros", () => {
   });
 });
 
-describe("directPoolable", () => {
+describe("canRunPoolWindows", () => {
   const info = (shape: number[], k: number, options: object) => pool2dInfo(shape, k, options, "test");
   test("LeNet's 2×2 stride 2 on 28×28 and 10×10: direct", () => {
-    expect(directPoolable(info([1, 6, 28, 28], 2, { stride: 2 }))).toBe(true);
-    expect(directPoolable(info([1, 16, 10, 10], 2, { stride: 2 }))).toBe(true);
+    expect(canRunPoolWindows(info([1, 6, 28, 28], 2, { stride: 2 }))).toBe(true);
+    expect(canRunPoolWindows(info([1, 16, 10, 10], 2, { stride: 2 }))).toBe(true);
   });
   test("padding, overlap, ceil-mode overhang, dilation: readable path", () => {
-    expect(directPoolable(info([1, 1, 8, 8], 2, { stride: 2, padding: 1 }))).toBe(false);
-    expect(directPoolable(info([1, 1, 8, 8], 3, { stride: 2 }))).toBe(false);
-    expect(directPoolable(info([1, 1, 7, 7], 2, { stride: 2, ceilMode: true }))).toBe(false);
-    expect(directPoolable(info([1, 1, 8, 8], 2, { stride: 2, dilation: 2 }))).toBe(false);
+    expect(canRunPoolWindows(info([1, 1, 8, 8], 2, { stride: 2, padding: 1 }))).toBe(false);
+    expect(canRunPoolWindows(info([1, 1, 8, 8], 3, { stride: 2 }))).toBe(false);
+    expect(canRunPoolWindows(info([1, 1, 7, 7], 2, { stride: 2, ceilMode: true }))).toBe(false);
+    expect(canRunPoolWindows(info([1, 1, 8, 8], 2, { stride: 2, dilation: 2 }))).toBe(false);
   });
   test("an odd size floors away the last row and column: still direct", () => {
-    expect(directPoolable(info([1, 1, 7, 7], 2, { stride: 2 }))).toBe(true);
+    expect(canRunPoolWindows(info([1, 1, 7, 7], 2, { stride: 2 }))).toBe(true);
   });
 });

@@ -1,117 +1,44 @@
-// The float32 gemm compiled from asm/gemm.ts to WebAssembly SIMD, and the JS glue that feeds it.
+// The float32 gemm compiled from asm/gemm.ts to WebAssembly SIMD (dist/wasm/gemm.wasm, loaded on first use through
+// kernel-module.ts), and the JS glue that feeds it: copies of A, B (and C when accumulating) go into the module's
+// memory, the kernel runs, C comes out.
 //
-// Where the .wasm lives: `npm run build` (script build:wasm) compiles asm/gemm.ts into
-// <package root>/dist/wasm/gemm.wasm. This file finds the package root by walking up to the nearest
-// package.json, so the same code works when vitest runs it from src/ and when Node runs the build in dist/.
-// The module is loaded synchronously on the first call (gemm is synchronous). A missing .wasm throws an error
-// that says to run the build: there is no silent fallback to the slow kernel that would hide a broken build.
-//
-// After setGemmThreads(2), large products are cut into strips that this thread and a helper worker sharing the
-// module's memory take in turn (kernel-threads.ts, as the conv module's kernels). Strips start on tile edges, and each element
-// of C is summed in the same order whichever thread computes it, so one thread and two give the same bits.
-// The thread count is the library's one setting (setNumThreads in ../threads.ts; two by default on two cores).
+// With two threads (setNumThreads in ../threads.ts; two by default on two cores), large products are cut into
+// strips that this thread and a helper worker sharing the module's memory take in turn (kernel-threads.ts, as the
+// conv module's kernels). Strips start on tile edges, and each element of C is summed in the same order whichever
+// thread computes it, so one thread and two give the same bits.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ConvlabError } from "../../errors.js";
-import { getNumThreads, setThreads } from "../threads.js";
-import { WebAssembly, type WasmMemory } from "./webassembly.js";
-import { KernelThreads } from "./kernel-threads.js";
+import { getNumThreads } from "../threads.js";
+import { alignUp, KernelModule } from "./kernel-module.js";
 
-/** What asm/gemm.ts exports; offsets are bytes into the shared memory. */
-interface GemmExports {
+/** gemmF32's parameters, in asm/gemm.ts's order (the conv module carries the same kernel). */
+export const GEMM_PARAMETERS = ["a", "b", "c", "work", "M", "N", "K", "transA", "transB", "accumulate",
+  "rowStart", "rowEnd", "colStart", "colEnd"] as const;
+
+/** What asm/gemm.ts exports besides gemmF32; offsets are bytes into the module's memory. */
+export interface GemmHelpers {
   scratchStart(): number;
   workspaceBytes(rows: number): number;
-  gemmF32(
-    a: number, b: number, c: number, work: number,
-    M: number, N: number, K: number,
-    transA: number, transB: number, accumulate: number,
-    rowStart: number, rowEnd: number, colStart: number, colEnd: number,
-  ): void;
 }
 
-interface Kernel {
-  memory: WasmMemory;
-  exports: GemmExports;
-  threads: KernelThreads;
-}
+const gemmModule = new KernelModule<{ gemmF32: typeof GEMM_PARAMETERS }, GemmHelpers>("gemm", "gemm",
+  { gemmF32: GEMM_PARAMETERS });
 
-const PAGE_BYTES = 65536;
-/** Must equal --maximumMemory in the build:wasm script (pages of 64 KiB): 2 GiB. */
-const MAXIMUM_PAGES = 32768;
-/** Most bytes of A, B and C copies the kernel takes on, leaving room for workspaces under MAXIMUM_PAGES. */
+/** Most bytes of A, B and C copies the kernel takes on, leaving room for workspaces under the memory's maximum. */
 const MAX_OPERAND_BYTES = 1.75 * 2 ** 30;
-/** Buffers start on cache-line boundaries so the kernel's 16-byte vector loads never straddle lines needlessly. */
-const ALIGN_BYTES = 64;
 /**
  * Below this many multiply-adds (about a millisecond of work) a second thread costs more than it saves:
  * waking it takes tens of microseconds, and both threads pack their own copy of the shared operand.
  */
 export const TWO_THREADS_MIN_MULTIPLY_ADDS = 1 << 22;
 
-let kernel: Kernel | null = null;
-/** A float32 view of the kernel's memory; replaced whenever the memory grows. */
-let heap: Float32Array = new Float32Array(0);
-
-/** Path of the compiled kernel: dist/wasm/gemm.wasm under the nearest directory holding a package.json. */
-export function gemmWasmPath(): string {
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return join(dir, "dist", "wasm", "gemm.wasm");
-    if (dirname(dir) === dir) {
-      throw new ConvlabError(`gemm: no package.json above ${start}; cannot locate dist/wasm/gemm.wasm`);
-    }
-  }
-}
-
-/** How many threads large float32 products use: 1 or 2. The same setting as setNumThreads (threads.ts). */
-export function setGemmThreads(count: number): void {
-  setThreads(count, "setGemmThreads");
-}
-
-export function getGemmThreads(): number {
-  return getNumThreads();
-}
-
-function loadKernel(): Kernel {
-  if (kernel) return kernel;
-  const path = gemmWasmPath();
-  if (!existsSync(path)) {
-    throw new ConvlabError(
-      `gemm: the WebAssembly kernel ${path} is missing; run \`npm run build\` to compile it from asm/gemm.ts`,
-    );
-  }
-  const module = new WebAssembly.Module(readFileSync(path));
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as GemmExports;
-  const threads = new KernelThreads(module, memory, exports as unknown as Record<string, (...args: number[]) => unknown>,
-    ["gemmF32"]);
-  kernel = { memory, exports, threads };
-  return kernel;
-}
-
-function alignUp(bytes: number): number {
-  return Math.ceil(bytes / ALIGN_BYTES) * ALIGN_BYTES;
-}
-
 /** Whether copies of A, B and C (and M packed rows of A) fit in the kernel's memory; larger products must use the reference. */
-export function gemmWasmFits(M: number, N: number, K: number): boolean {
+export function canRunGemmWasm(M: number, N: number, K: number): boolean {
   return (M * K + K * N + M * N + 2 * M * 256) * 4 <= MAX_OPERAND_BYTES;
 }
 
-/** Grows the kernel's memory to at least `end` bytes and refreshes the float32 view. */
-function ensureMemory(memory: WasmMemory, end: number): void {
-  if (memory.buffer.byteLength < end) {
-    memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE_BYTES));
-  }
-  // A grown shared memory hands out a new, longer buffer object.
-  if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
-}
-
-/** Copies the first `count` floats of `source` into the heap at byte offset `at`. */
+/** Copies the first `count` floats of `source` into memory at byte offset `at`. */
 function copyIn(source: Float32Array, count: number, at: number): void {
-  heap.set(source.length === count ? source : source.subarray(0, count), at / 4);
+  gemmModule.heap.set(source.length === count ? source : source.subarray(0, count), at / 4);
 }
 
 /**
@@ -125,30 +52,29 @@ export function gemmWasm(
   transA = false, transB = false, accumulate = false,
 ): void {
   if (M === 0 || N === 0) return;
-  const { exports, memory, threads } = loadKernel();
-  const workBytes = alignUp(exports.workspaceBytes(M));
-  const work = alignUp(exports.scratchStart());
+  const workBytes = alignUp(gemmModule.helpers.workspaceBytes(M));
+  const work = alignUp(gemmModule.helpers.scratchStart());
   const helperWork = work + workBytes;
   const aAt = helperWork + workBytes;
   const bAt = aAt + alignUp(M * K * 4);
   const cAt = bAt + alignUp(K * N * 4);
-  ensureMemory(memory, cAt + M * N * 4);
+  gemmModule.growTo(cAt + M * N * 4);
   copyIn(A, M * K, aAt);
   copyIn(B, K * N, bAt);
   // Without accumulation the kernel writes every element of C, so its old contents need not be copied in.
   if (accumulate) copyIn(C, M * N, cAt);
-  const flags = [M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0] as const;
+  const args = { a: aAt, b: bAt, c: cAt, work, M, N, K, transA: transA ? 1 : 0, transB: transB ? 1 : 0,
+    accumulate: accumulate ? 1 : 0, rowStart: 0, rowEnd: M, colStart: 0, colEnd: N };
   const chunks = getNumThreads() === 2 && M * N * K >= TWO_THREADS_MIN_MULTIPLY_ADDS ? chunking(M, N) : null;
   if (chunks === null) {
-    exports.gemmF32(aAt, bAt, cAt, work, ...flags, 0, M, 0, N);
+    gemmModule.call("gemmF32", args);
   } else {
     // Strip k is [rowStart, rowEnd) × [colStart, colEnd) with one side cut; the helper uses its own workspace.
-    const args = [aAt, bAt, cAt, work, ...flags, 0, M, 0, N];
-    const [startArg, endArg] = chunks.byColumns ? [12, 13] : [10, 11];
-    threads.run({ kernel: "gemmF32", args, threadStep: [0, 0, 0, helperWork - work], chunkSize: chunks.size,
-      total: chunks.byColumns ? N : M, startArg, endArg }, 2);
+    const edges = chunks.byColumns ? { start: "colStart", end: "colEnd" } as const : { start: "rowStart", end: "rowEnd" } as const;
+    gemmModule.run("gemmF32", { args, threadStep: { work: helperWork - work }, chunkSize: chunks.size,
+      total: chunks.byColumns ? N : M, ...edges }, 2);
   }
-  C.set(heap.subarray(cAt / 4, cAt / 4 + M * N));
+  C.set(gemmModule.heap.subarray(cAt / 4, cAt / 4 + M * N));
 }
 
 /** Strips of C the two threads take turns at. */

@@ -1,5 +1,6 @@
-// Both cores for the WebAssembly kernels (asm/conv.ts, asm/gemm.ts): a worker that instantiates the same module on
-// the same shared memory, and a plan that cuts one kernel call into chunks both threads take from a shared counter.
+// Both cores for the WebAssembly kernels (the conv and gemm modules, kernel-module.ts): a worker that instantiates
+// the same module on the same shared memory, and a plan that cuts one kernel call into chunks both threads take
+// from a shared counter. This file is the only one that creates or joins a helper thread.
 //
 // Every call is cut the same way whatever the thread count — chunk k always covers the same images, channels,
 // columns or elements — and a chunk is computed the same way whichever thread takes it, so one thread and two

@@ -1,8 +1,10 @@
-// 2×2, stride 2 pooling (LeNet's) of float32 planes in the conv module's WebAssembly memory (asm/conv.ts),
-// both threads taking chunks of planes. Readable references: the window loops in src/kernels/pool-windows.ts,
-// which give the same bits (test/kernels/pool-windows.test.ts).
+// 2×2, stride 2 average and max pooling (LeNet's) of float32 planes, forward and backward, in the conv module's
+// WebAssembly memory (asm/pool.ts), both threads taking chunks of planes. Readable references: the window loops
+// in src/kernels/pool-windows.ts, which give the same bits (test/kernels/pool-windows.test.ts).
 
-import { chunkOf, CONV_COLUMNS_BUDGET, layout, put, putInts, runChunks, take, takeInts, zeroFloats } from "./conv-wasm.js";
+import { chunkOf, runChunks } from "./conv-module.js";
+import { layout, put, putInts, take, takeInts, zeroFloats } from "./conv-memory.js";
+import { CONV_COLUMNS_BUDGET } from "./conv-gemm-wasm.js";
 
 /** Planes per call, so a huge batch never needs a huge memory. */
 function poolChunk(planes: number, planeFloats: number): number {
@@ -16,15 +18,19 @@ function poolChunk(planes: number, planeFloats: number): number {
 export function runAvgPool2x2(backward: boolean, sourceAt: number, targetAt: number, planes: number, H: number,
   W: number, outH: number, outW: number, divisor: number): void {
   const each = chunkOf(planes);
-  const [sourceStep, targetStep] = backward ? [outH * outW, H * W] : [H * W, outH * outW];
-  runChunks({ kernel: backward ? "avgPool2x2BackwardF32" : "avgPool2x2F32",
-    args: [sourceAt, targetAt, 0, H, W, outH, outW, divisor], chunkSize: each, total: planes, countArg: 2,
-    chunkStep: [each * sourceStep * 4, each * targetStep * 4, 0, 0, 0, 0, 0, 0] });
+  const shape = { planes: 0, H, W, outH, outW, divisor };
+  if (backward) {
+    runChunks("avgPool2x2BackwardF32", { args: { gy: sourceAt, grad: targetAt, ...shape }, chunkSize: each, total: planes,
+      count: "planes", chunkStep: { gy: each * outH * outW * 4, grad: each * H * W * 4 } });
+  } else {
+    runChunks("avgPool2x2F32", { args: { x: sourceAt, out: targetAt, ...shape }, chunkSize: each, total: planes,
+      count: "planes", chunkStep: { x: each * H * W * 4, out: each * outH * outW * 4 } });
+  }
 }
 
 /**
  * 2×2, stride 2 average pooling of `planes` H×W float32 planes into out (planes × outH × outW), every window
- * inside its plane; divisor must be a float32 value. Same bits as the readable path (asm/conv.ts avgPool2x2F32).
+ * inside its plane; divisor must be a float32 value. Same bits as the readable path (asm/pool.ts avgPool2x2F32).
  */
 export function avgPool2x2Wasm(x: Float32Array, out: Float32Array, planes: number, H: number, W: number,
   outH: number, outW: number, divisor: number): void {
@@ -54,7 +60,7 @@ export function avgPool2x2BackwardWasm(gy: Float32Array, grad: Float32Array, pla
 
 /**
  * 2×2, stride 2 max pooling of `planes` H×W float32 planes into out, with each window's tap (0..3) in argmax;
- * every window inside its plane. Same values and taps as maxPoolWindows (asm/conv.ts maxPool2x2F32).
+ * every window inside its plane. Same values and taps as maxPoolWindows (asm/pool.ts maxPool2x2F32).
  */
 export function maxPool2x2Wasm(x: Float32Array, out: Float32Array, argmax: Int32Array, planes: number, H: number,
   W: number, outH: number, outW: number): void {
@@ -63,8 +69,9 @@ export function maxPool2x2Wasm(x: Float32Array, out: Float32Array, argmax: Int32
   for (let first = 0; first < planes; first += chunk) {
     const count = Math.min(chunk, planes - first), outputs = count * outH * outW, each = chunkOf(count);
     put(x.subarray(first * H * W, (first + count) * H * W), xAt);
-    runChunks({ kernel: "maxPool2x2F32", args: [xAt, outAt, argmaxAt, 0, H, W, outH, outW], chunkSize: each, total: count,
-      countArg: 3, chunkStep: [each * H * W * 4, each * outH * outW * 4, each * outH * outW * 4, 0, 0, 0, 0, 0] });
+    runChunks("maxPool2x2F32", { args: { x: xAt, out: outAt, argmax: argmaxAt, planes: 0, H, W, outH, outW },
+      chunkSize: each, total: count, count: "planes",
+      chunkStep: { x: each * H * W * 4, out: each * outH * outW * 4, argmax: each * outH * outW * 4 } });
     take(out, outAt, outputs, first * outH * outW);
     takeInts(argmax, argmaxAt, outputs, first * outH * outW);
   }
@@ -80,8 +87,9 @@ export function maxPool2x2BackwardWasm(gy: Float32Array, grad: Float32Array, arg
     put(gy.subarray(first * outH * outW, (first + count) * outH * outW), gyAt);
     putInts(argmax.subarray(first * outH * outW, (first + count) * outH * outW), argmaxAt);
     zeroFloats(gradAt, count * H * W);
-    runChunks({ kernel: "maxPool2x2BackwardF32", args: [gyAt, gradAt, argmaxAt, 0, H, W, outH, outW], chunkSize: each,
-      total: count, countArg: 3, chunkStep: [each * outH * outW * 4, each * H * W * 4, each * outH * outW * 4, 0, 0, 0, 0, 0] });
+    runChunks("maxPool2x2BackwardF32", { args: { gy: gyAt, grad: gradAt, argmax: argmaxAt, planes: 0, H, W, outH, outW },
+      chunkSize: each, total: count, count: "planes",
+      chunkStep: { gy: each * outH * outW * 4, grad: each * H * W * 4, argmax: each * outH * outW * 4 } });
     take(grad, gradAt, count * H * W, first * H * W);
   }
 }

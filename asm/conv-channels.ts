@@ -1,0 +1,118 @@
+// The channels path of a float32 convolution: one group, output channels in blocks of 16, any stride,
+// dilation and padding (LeNet's second layer). convChannelsF32 sums a tile of 2 positions × 16 channels with the
+// gemm's order and roundings, so its output has the gemm path's bits; packChannelWeights, channelsPaddedExtent
+// and channelTapOffsets prepare its operands. Backward goes through the gemm path (conv-gemm.ts).
+// Offsets are bytes into memory; nothing here allocates.
+
+import { activate } from "./activations";
+import { copy, zero } from "./vectors";
+
+// How convChannelsF32 works: direct convolution vectorized over output channels, for many output channels on narrow rows (LeNet's second
+// layer: 16 channels, 10-wide rows), where the rows kernel's vectors would be mostly empty and the
+// gemm path spends as long unfolding a 15 MB column matrix as multiplying. No column matrix: each image is
+// copied into a zero-bordered buffer, and a tile of 2 output positions × 16 channels (8 accumulators, the
+// gemm's own 2×16 tile) sums taps in (c, i, j) order — an input pixel splatted, times a vector of 16 channels'
+// weights. Sums start at 0, run in blocks of 256 taps added to the running total as the gemm's K blocks are,
+// and the bias comes last: the gemm path's order and roundings, so the same bits. Any stride and dilation.
+
+/** Taps per block, as the gemm's KC: the sums restart every 256 taps and are added to the running total. */
+const CHANNEL_TAP_BLOCK: i32 = 256;
+
+/** packed[t][o] = weights[o][t] for t < taps, o < outChannels; channels up to oPadded (a multiple of 16) are 0. */
+export function packChannelWeights(weights: usize, packed: usize, outChannels: i32, taps: i32, oPadded: i32): void {
+  zero(packed, taps * oPadded);
+  for (let o = 0; o < outChannels; o++) {
+    for (let t = 0; t < taps; t++) {
+      store<f32>(packed + <usize>(t * oPadded + o) * 4, load<f32>(weights + <usize>(o * taps + t) * 4));
+    }
+  }
+}
+
+/** Rows and columns of convChannelsF32's zero-bordered image: exactly the extent the windows reach. */
+export function channelsPaddedExtent(outH: i32, kH: i32, strideH: i32, dilationH: i32): i32 {
+  return (outH - 1) * strideH + (kH - 1) * dilationH + 1;
+}
+
+/** Byte offset of tap (c, i, j) from a window's corner in the zero-bordered image, for every tap. */
+export function channelTapOffsets(offsets: usize, C: i32, kH: i32, kW: i32, dilationH: i32, dilationW: i32,
+  paddedH: i32, paddedW: i32): void {
+  let t = 0;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < kH; i++) {
+      for (let j = 0; j < kW; j++, t++) {
+        store<i32>(offsets + <usize>t * 4, ((c * paddedH + i * dilationH) * paddedW + j * dilationW) * 4);
+      }
+    }
+  }
+}
+
+export function convChannelsF32(
+  images: usize, padded: usize, packed: usize, offsets: usize, bias: usize, tile: usize, out: usize,
+  count: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
+  padTop: i32, padLeft: i32, outChannels: i32, outH: i32, outW: i32, activation: i32,
+): void {
+  const paddedH = channelsPaddedExtent(outH, kH, strideH, dilationH);
+  const paddedW = channelsPaddedExtent(outW, kW, strideW, dilationW);
+  const taps = C * kH * kW, positions = outH * outW;
+  const oPadded = (outChannels + 15) & ~15;
+  const tapStride = <usize>oPadded * 4;
+  const copyRows = min(H, paddedH - padTop), copyColumns = min(W, paddedW - padLeft);
+  for (let n = 0; n < count; n++) {
+    // The image inside its zero border; rows and columns no window reaches are left out.
+    zero(padded, C * paddedH * paddedW);
+    const image = images + <usize>(n * C * H * W) * 4;
+    for (let c = 0; c < C; c++) {
+      for (let h = 0; h < copyRows; h++) {
+        copy(padded + <usize>((c * paddedH + h + padTop) * paddedW + padLeft) * 4, image + <usize>((c * H + h) * W) * 4,
+          copyColumns);
+      }
+    }
+    // tile[p][o]: this image's sums, position-major, 16 channels per vector.
+    for (let oc = 0; oc < oPadded; oc += 16) {
+      const block = packed + <usize>oc * 4;
+      for (let p = 0; p < positions; p += 2) {
+        const q = min(p + 1, positions - 1); // an odd last position is computed twice and stored once
+        const corner0 = padded + <usize>(((p / outW) * strideH * paddedW + (p % outW) * strideW) * 4);
+        const corner1 = padded + <usize>(((q / outW) * strideH * paddedW + (q % outW) * strideW) * 4);
+        const at0 = tile + <usize>(p * oPadded + oc) * 4, at1 = tile + <usize>(q * oPadded + oc) * 4;
+        for (let t0 = 0; t0 < taps; t0 += CHANNEL_TAP_BLOCK) {
+          const tEnd = min(taps, t0 + CHANNEL_TAP_BLOCK);
+          let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
+          let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
+          let w = block + <usize>t0 * tapStride;
+          for (let t = t0; t < tEnd; t++, w += tapStride) {
+            const offset = <usize>load<i32>(offsets + <usize>t * 4);
+            const x0 = v128.load32_splat(corner0 + offset), x1 = v128.load32_splat(corner1 + offset);
+            let y = v128.load(w);
+            a00 = f32x4.add(a00, f32x4.mul(x0, y)); a10 = f32x4.add(a10, f32x4.mul(x1, y));
+            y = v128.load(w, 16);
+            a01 = f32x4.add(a01, f32x4.mul(x0, y)); a11 = f32x4.add(a11, f32x4.mul(x1, y));
+            y = v128.load(w, 32);
+            a02 = f32x4.add(a02, f32x4.mul(x0, y)); a12 = f32x4.add(a12, f32x4.mul(x1, y));
+            y = v128.load(w, 48);
+            a03 = f32x4.add(a03, f32x4.mul(x0, y)); a13 = f32x4.add(a13, f32x4.mul(x1, y));
+          }
+          if (t0 > 0) { // a later block: running total + this block's sum, as the gemm adds its K blocks
+            a00 = f32x4.add(v128.load(at0), a00); a01 = f32x4.add(v128.load(at0, 16), a01);
+            a02 = f32x4.add(v128.load(at0, 32), a02); a03 = f32x4.add(v128.load(at0, 48), a03);
+            a10 = f32x4.add(v128.load(at1), a10); a11 = f32x4.add(v128.load(at1, 16), a11);
+            a12 = f32x4.add(v128.load(at1, 32), a12); a13 = f32x4.add(v128.load(at1, 48), a13);
+          }
+          // Position q first: when q == p (odd last), p's store wins and it is the same value anyway.
+          v128.store(at1, a10); v128.store(at1, a11, 16); v128.store(at1, a12, 32); v128.store(at1, a13, 48);
+          v128.store(at0, a00); v128.store(at0, a01, 16); v128.store(at0, a02, 32); v128.store(at0, a03, 48);
+        }
+      }
+    }
+    // To the tensor layout [C_out, positions], adding the bias last.
+    for (let o = 0; o < outChannels; o++) {
+      const b = bias != 0 ? load<f32>(bias + <usize>o * 4) : <f32>0;
+      const target = out + <usize>((n * outChannels + o) * positions) * 4;
+      for (let p = 0; p < positions; p++) {
+        const sum = load<f32>(tile + <usize>(p * oPadded + o) * 4);
+        store<f32>(target + <usize>p * 4, bias != 0 ? sum + b : sum);
+      }
+    }
+    activate(out + <usize>(n * outChannels * positions) * 4, outChannels * positions, activation);
+  }
+}
