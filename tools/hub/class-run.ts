@@ -1,7 +1,8 @@
 // A class at work: N learners log in to a real hub at once (REST API: create the user, start the server, issue
 // the learner's token) and each runs the chosen lessons through the kernel protocol, while /proc is sampled for
 // the hub's, the proxy's and each learner's memory and CPU. Used by `npm run hub:load` and test/course/hub.test.ts.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Hub, type HubOptions } from "./hub-run.js";
 import { LearnerClient, type NotebookResult } from "./learner.js";
 import { PeakSampler, snapshot, treeCpuSeconds } from "./proc-tree.js";
@@ -23,6 +24,12 @@ export interface LearnerRun {
   seconds: number;
   peakRssBytes: number;
   error?: string;
+}
+
+/** The student edition `npm run course` writes when it is there, else the repository's notebooks/. */
+export function defaultSeed(root: string): string {
+  const student = join(root, "out", "course", "student", "notebooks");
+  return existsSync(student) ? student : join(root, "notebooks");
 }
 
 /** The seed folder's lesson notebooks whose two-digit number is in `lessons` (02-….ipynb → 2), in order. */
@@ -190,7 +197,8 @@ export function summarize(runs: LearnerRun[], notebooks: string[], quick: boolea
       };
     }),
     wallSeconds,
-    runs,
+    // What cells printed is not part of the figures (and would make the JSON large).
+    runs: runs.map((run) => ({ ...run, lessons: run.lessons.map((l) => ({ ...l, cells: l.cells.map(({ stdout: _, ...cell }) => ({ ...cell, stdout: "" })) })) })),
   };
 }
 

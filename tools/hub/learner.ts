@@ -13,6 +13,8 @@ export interface CellResult {
   status: "ok" | "error";
   message?: string;
   seconds: number;
+  /** What the cell printed to stdout. */
+  stdout: string;
 }
 
 export interface NotebookResult {
@@ -98,7 +100,9 @@ export class LearnerClient {
         if (raises) problem = raisesProblem(raises, run.error);
         else if (run.error) problem = `${run.error.ename}: ${run.error.evalue}`;
         else problem = run.lateError;
-        result.cells.push(problem ? { index, status: "error", message: problem, seconds } : { index, status: "ok", seconds });
+        result.cells.push(problem
+          ? { index, status: "error", message: problem, seconds, stdout: run.stdout }
+          : { index, status: "ok", seconds, stdout: run.stdout });
         if (problem) break; // like nbclient without allow_errors: the rest of the notebook depends on this cell
       }
       options.beforeShutdown?.();
@@ -118,6 +122,7 @@ interface ExecuteOutcome {
   error: { ename: string; evalue: string } | null;
   lateError: string | null;
   outputs: number;
+  stdout: string;
 }
 
 /** The kernel's shell and iopub channels over the server's websocket (JSON messages, protocol 5.3). */
@@ -175,6 +180,7 @@ export class KernelChannels {
       let idle = false;
       let outputs = 0;
       let stderr = "";
+      let stdout = "";
       let error: ExecuteOutcome["error"] = null;
       const msgId = this.send("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
       const timer = setTimeout(() => {
@@ -189,7 +195,7 @@ export class KernelChannels {
         if (content.status !== "ok" && !error) error = { ename: content.ename ?? "", evalue: content.evalue ?? "" };
         const lines = stderr.split("\n");
         const at = lines.findIndex((line) => LATE_ERROR_PREFIXES.some((prefix) => line.startsWith(prefix)));
-        resolve({ error, lateError: at < 0 ? null : lines.slice(at, at + 4).join("\n"), outputs });
+        resolve({ error, lateError: at < 0 ? null : lines.slice(at, at + 4).join("\n"), outputs, stdout });
       };
       this.waiting.set(msgId, (message) => {
         const type = message.header.msg_type;
@@ -199,6 +205,7 @@ export class KernelChannels {
           outputs++;
           onOutput();
           if (type === "stream" && message.content.name === "stderr") stderr += String(message.content.text);
+          if (type === "stream" && message.content.name === "stdout") stdout += String(message.content.text);
           if (type === "error") error = { ename: String(message.content.ename), evalue: String(message.content.evalue) };
         }
         finish();

@@ -4,11 +4,11 @@
 // in through the hub's REST API and has all of them run the lessons at once through the kernel protocol, lesson 9
 // (and any cell with `ci` values) in its reduced setting unless --full. Prints the figures, writes them as JSON
 // (default artifacts/hub-load-N.json) and exits 1 if any cell failed or went missing.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { repoRoot } from "../lessons/files.js";
-import { ClassRun, formatReport, lessonNotebooks, summarize } from "./class-run.js";
+import { ClassRun, defaultSeed, formatReport, lessonNotebooks, summarize } from "./class-run.js";
 
 interface Options {
   learners: number;
@@ -28,11 +28,6 @@ function parseLessons(text: string): number[] {
     for (let n = Number(range[1]); n <= Number(range[2] ?? range[1]); n++) lessons.push(n);
   }
   return lessons;
-}
-
-export function defaultSeed(root: string): string {
-  const student = join(root, "out", "course", "student", "notebooks");
-  return existsSync(student) ? student : join(root, "notebooks");
 }
 
 function parseOptions(args: string[], root: string): Options {
