@@ -14,9 +14,10 @@ import { jupyterEnv, REPO_ROOT } from "../helpers/jupyter.js";
 
 const DATA = "/usr/share/datasets/fashion-mnist"; // Debian's dataset-fashion-mnist (.ci/run installs it)
 const SEED = defaultSeed(REPO_ROOT);
-// Three learners at once, each on a different lesson so the three cover more of the course for the same CI time:
-// lesson 9 in its ci setting trains a network on the shared data, 2 and 6 are ordinary lessons.
-const LESSONS: Record<string, number[]> = { learner1: [2], learner2: [6], learner3: [9] };
+// Three learners at once, each on a different lesson: the three cheapest (about 6 CPU-seconds each in the load
+// test) so the test stays short in CI. Lesson 9's training is left to `npm run hub:load`; the data test below
+// loads Fashion-MNIST from the shared folder in a learner's kernel.
+const LESSONS: Record<string, number[]> = { learner1: [2], learner2: [4], learner3: [5] };
 
 let run: ClassRun;
 let runs: LearnerRun[];
@@ -64,7 +65,7 @@ describe("the class server (JupyterHub, 3 learners)", () => {
   }, 120_000);
 
   test("three learners at once: every cell of their lessons ran without error, none went missing", () => {
-    const report = summarize(runs, Object.values(LESSONS).flat().map(String), true, run.sampler,
+    const report = summarize(runs, runs.flatMap((learner) => learner.notebooks), true, run.sampler,
       { cores: 0, memoryBytes: 0, loadAverageBefore: [], loadAverageAfter: [] }, 0);
     expect(report.failures).toEqual([]);
     for (const learner of runs) {
@@ -75,10 +76,8 @@ describe("the class server (JupyterHub, 3 learners)", () => {
       expect(learner.firstOutputSeconds).not.toBeNull();
       expect(learner.peakRssBytes).toBeGreaterThan(50 * 2 ** 20); // a server and a kernel were measured
     }
-    // Lesson 9 trained its network (in the ci setting) and reported its speed.
-    const nine = runs[2].lessons[0];
-    expect(nine.lesson).toMatch(/^09-/);
-    expect(nine.cells.map((cell) => cell.stdout).join("")).toMatch(/\d+ examples\/sec/);
+    expect(runs.map((learner) => learner.lessons[0].lesson.slice(0, 2))).toEqual(["02", "04", "05"]);
+    expect(report.cellsRun).toBe(report.cellsExpected);
   });
 
   test("the data folder is shared read-only: $CONVLAB_DATA in the kernel, loaded from there, writes refused", async () => {

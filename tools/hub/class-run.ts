@@ -14,6 +14,8 @@ export interface LessonRun extends NotebookResult {
 
 export interface LearnerRun {
   name: string;
+  /** The notebooks this learner was given to run. */
+  notebooks: string[];
   serverPid: number;
   /** From the start request to the hub reporting the server ready. */
   spawnSeconds: number;
@@ -81,7 +83,7 @@ export class ClassRun {
 
   /** One learner logs in and runs the notebooks (paths in their home) one after another. */
   async learner(name: string, notebooks: string[], quick: boolean): Promise<LearnerRun> {
-    const run: LearnerRun = { name, serverPid: 0, spawnSeconds: 0, lessons: [], firstOutputSeconds: null, seconds: 0, peakRssBytes: 0 };
+    const run: LearnerRun = { name, notebooks, serverPid: 0, spawnSeconds: 0, lessons: [], firstOutputSeconds: null, seconds: 0, peakRssBytes: 0 };
     try {
       const { client, serverPid, spawnSeconds } = await this.login(name);
       Object.assign(run, { serverPid, spawnSeconds });
@@ -152,7 +154,7 @@ export function summarize(runs: LearnerRun[], notebooks: string[], quick: boolea
   let cellsExpected = 0;
   for (const run of runs) {
     if (run.error) failures.push(`${run.name}: ${run.error}`);
-    if (!run.error && run.lessons.length !== notebooks.length) failures.push(`${run.name}: ran ${run.lessons.length} of ${notebooks.length} lessons`);
+    if (!run.error && run.lessons.length !== run.notebooks.length) failures.push(`${run.name}: ran ${run.lessons.length} of ${run.notebooks.length} lessons`);
     for (const lesson of run.lessons) {
       cellsExpected += lesson.codeCells;
       cellsRun += lesson.cells.filter((cell) => cell.status === "ok").length;
