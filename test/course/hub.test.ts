@@ -98,7 +98,7 @@ describe("the class server (JupyterHub, 3 learners)", () => {
     expect(existsSync(join(DATA, "probe.txt"))).toBe(false);
     // No learner downloaded a copy into their own cache.
     for (const name of Object.keys(LESSONS)) expect(existsSync(join(run.hub.homes, name, ".cache", "convlab"))).toBe(false);
-  });
+  }, 300_000); // a server and a kernel start: ~35 s on a busy 2-core machine
 
   test("a second login seeds what is missing and keeps what the learner changed", async () => {
     const name = "learner1";
@@ -116,7 +116,7 @@ describe("the class server (JupyterHub, 3 learners)", () => {
 
     expect(readFileSync(join(home, edited), "utf8")).toContain("My notes: the kernel slides");
     expect(readFileSync(join(home, deleted), "utf8")).toBe(readFileSync(join(SEED, deleted.slice("convlab/".length)), "utf8"));
-  });
+  }, 300_000); // a server stops and starts again
 
   test("the idle culler runs as a hub-managed service with the configured timeout", async () => {
     const services = await run.hub.api<Record<string, { command: string[]; pid: number }>>("GET", "/services");

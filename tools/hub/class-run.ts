@@ -5,11 +5,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Hub, type HubOptions } from "./hub-run.js";
 import { LearnerClient, type NotebookResult } from "./learner.js";
-import { PeakSampler, snapshot, treeCpuSeconds } from "./proc-tree.js";
+import { PeakSampler, snapshot, treeUsage } from "./proc-tree.js";
 
 export interface LessonRun extends NotebookResult {
   lesson: string;
   cpuSeconds: number;
+  /** RSS of the learner's server and this lesson's kernel after its last cell (memory grows during a lesson). */
+  endRssBytes: number;
 }
 
 export interface LearnerRun {
@@ -90,19 +92,19 @@ export class ClassRun {
       const started = Date.now();
       for (const notebook of notebooks) {
         const lessonStart = Date.now();
-        const cpuBefore = treeCpuSeconds(serverPid);
-        let cpuAfter = cpuBefore;
+        const cpuBefore = treeUsage(serverPid).cpuSeconds;
+        let after = { cpuSeconds: cpuBefore, rssBytes: 0 };
         const result = await client.runNotebook(`convlab/${notebook}`, {
           quick,
           beforeShutdown: () => {
-            cpuAfter = treeCpuSeconds(serverPid); // the kernel is still alive and counted here
+            after = treeUsage(serverPid); // the kernel is still alive and counted here
             this.sampler.sample();
           },
         });
         if (run.firstOutputSeconds === null && result.firstOutputSeconds !== null) {
           run.firstOutputSeconds = (lessonStart - started) / 1000 + result.firstOutputSeconds;
         }
-        run.lessons.push({ ...result, lesson: notebook, cpuSeconds: Math.max(0, cpuAfter - cpuBefore) });
+        run.lessons.push({ ...result, lesson: notebook, cpuSeconds: Math.max(0, after.cpuSeconds - cpuBefore), endRssBytes: after.rssBytes });
       }
       run.seconds = (Date.now() - started) / 1000;
     } catch (error) {
@@ -142,7 +144,7 @@ export interface LoadReport {
   hubPeakRssBytes: number;
   proxyPeakRssBytes: number;
   learnerPeakRssBytes: { median: number | null; max: number | null };
-  perLesson: { lesson: string; cpuSecondsMedian: number | null; cpuSecondsMax: number | null; secondsMedian: number | null; secondsP95: number | null; firstOutputMedian: number | null }[];
+  perLesson: { lesson: string; endRssMedianBytes: number | null; cpuSecondsMedian: number | null; cpuSecondsMax: number | null; secondsMedian: number | null; secondsP95: number | null; firstOutputMedian: number | null }[];
   wallSeconds: number;
   runs: LearnerRun[];
 }
@@ -191,6 +193,7 @@ export function summarize(runs: LearnerRun[], notebooks: string[], quick: boolea
       const seconds = lessonRuns.map((l) => l.seconds);
       return {
         lesson,
+        endRssMedianBytes: percentile(lessonRuns.map((l) => l.endRssBytes), 50),
         cpuSecondsMedian: percentile(cpu, 50),
         cpuSecondsMax: percentile(cpu, 100),
         secondsMedian: percentile(seconds, 50),
@@ -222,9 +225,9 @@ export function formatReport(report: LoadReport): string {
     "",
     `Peak RSS: hub ${mb(report.hubPeakRssBytes)}, proxy ${mb(report.proxyPeakRssBytes)}, learner server + kernel median ${mb(report.learnerPeakRssBytes.median)}, max ${mb(report.learnerPeakRssBytes.max)}`,
     "",
-    "| lesson | CPU-s per learner (median / max) | wall per learner (median / p95) | first output (median) |",
-    "| --- | --- | --- | --- |",
-    ...report.perLesson.map((l) => `| ${l.lesson} | ${l.cpuSecondsMedian?.toFixed(1) ?? "-"} / ${l.cpuSecondsMax?.toFixed(1) ?? "-"} | ${s(l.secondsMedian)} / ${s(l.secondsP95)} | ${s(l.firstOutputMedian)} |`),
+    "| lesson | CPU-s per learner (median / max) | wall per learner (median / p95) | first output (median) | server + kernel RSS at the end (median) |",
+    "| --- | --- | --- | --- | --- |",
+    ...report.perLesson.map((l) => `| ${l.lesson} | ${l.cpuSecondsMedian?.toFixed(1) ?? "-"} / ${l.cpuSecondsMax?.toFixed(1) ?? "-"} | ${s(l.secondsMedian)} / ${s(l.secondsP95)} | ${s(l.firstOutputMedian)} | ${mb(l.endRssMedianBytes)} |`),
   ];
   return lines.join("\n");
 }

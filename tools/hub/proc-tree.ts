@@ -102,8 +102,8 @@ export class PeakSampler {
   }
 }
 
-/** CPU-seconds used so far by `root` and its descendants that are still running. */
-export function treeCpuSeconds(root: number): number {
+/** CPU-seconds used so far by `root` and its descendants that are still running, and their RSS now. */
+export function treeUsage(root: number): { rssBytes: number; cpuSeconds: number } {
   const all = snapshot();
-  return treeTotals(all, treeOf(all, root)).cpuSeconds;
+  return treeTotals(all, treeOf(all, root));
 }
