@@ -150,7 +150,7 @@ class TestSpawner(SimpleLocalProcessSpawner):
     def _default_cmd(self):
         singleuser = [os.path.join(VENV_BIN, "jupyterhub-singleuser")]
         unshare = shutil.which("unshare")
-        if os.getuid() != 0 or unshare is None:
+        if os.getuid() != 0 or unshare is None or not os.path.isdir(DATA):
             return singleuser
         # `unshare --mount` execs the shell, which execs the server: the spawner's pid is the server's.
         script = 'mount --bind -o ro "$0" "$0" && exec "$@"'
