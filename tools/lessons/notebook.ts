@@ -4,6 +4,7 @@
 import { languageInfo } from "../kernel/kernel-info.js";
 import { type CodeCell, type Lesson, type LessonCell, LessonLintError } from "./parse.js";
 import { RAISES_TAG, raisesMetadata } from "./raises.js";
+import { joinCjkLines } from "./cjk-lines.js";
 import { escapeRawHtml } from "./raw-html.js";
 
 /** One Jupyter output, as stored in a notebook. */
@@ -90,7 +91,8 @@ function notebookCells(lesson: Lesson, cell: LessonCell, index: number): Noteboo
   const id = cellId(lesson.slug, String(index));
   if (cell.kind === "markdown") {
     // Raw HTML is text on the site; other renderers (nbconvert's HTML export) would run it.
-    const prose = escapeRawHtml(cell.source);
+    // Chinese lines joined where Jupyter would show a line break as a space (./cjk-lines.ts).
+    const prose = escapeRawHtml(joinCjkLines(cell.source));
     if (prose === null) {
       throw new LessonLintError(lesson.file, [{ line: cell.line, message: "raw HTML in this paragraph could not be escaped for the notebook; write it as text or in `code`" }]);
     }

@@ -3,6 +3,7 @@
 // and are collected for the page's contents list and the search index.
 
 import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type StateCore, type Token } from "markdown-it";
+import { dropCjkSoftBreaks } from "../cjk-lines.js";
 import { katexPlugin, type MathEnv } from "./math.js";
 
 export interface Heading {
@@ -48,6 +49,8 @@ function headingPlugin(markdown: MarkdownItInstance): void {
 
 const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
 markdown.use(katexPlugin);
+// A line break between two Chinese characters is no space (./cjk-lines.ts).
+markdown.core.ruler.push("cjk_soft_breaks", (state: StateCore) => dropCjkSoftBreaks(state.tokens));
 markdown.use(headingPlugin);
 
 /** One markdown cell as HTML; `line` is the lesson line of the cell's first line (for math errors). */
