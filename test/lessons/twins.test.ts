@@ -203,4 +203,11 @@ describe("this course's Chinese edition", () => {
     const problems = twinReport(root);
     expect(problems, problems.join("\n")).toEqual([]);
   });
+
+  // Issue 14 is done when all nine lessons are translated: from then on a new English lesson, or a deleted
+  // Chinese one, fails here. (Until the translations are merged this names the lessons still to translate.)
+  it("every English lesson has its Chinese twin in lessons/zh/", () => {
+    const missing = missingTwins(root);
+    expect(missing, `English lessons without a lessons/zh/ twin:\n${missing.join("\n")}`).toEqual([]);
+  });
 });
