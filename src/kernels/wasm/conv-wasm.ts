@@ -10,11 +10,9 @@
 // into chunks — images, output channels, columns or elements — that this thread and a helper worker on the same
 // memory take in turn (kernel-threads.ts); the cut never depends on the thread count, so neither do the bits.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Conv2dInfo } from "../../calc/conv-info.js";
 import { ConvlabError } from "../../errors.js";
+import { wasmModule } from "../../platform/wasm.js";
 import { getNumThreads } from "../threads.js";
 import { KernelThreads, type ChunkPlan } from "./kernel-threads.js";
 import { WebAssembly, type WasmMemory } from "./webassembly.js";
@@ -83,24 +81,11 @@ export function zeroFloats(at: number, floats: number): void {
   heap.fill(0, at / 4, at / 4 + floats);
 }
 
-/** Path of the compiled kernels: dist/wasm/conv.wasm under the nearest directory holding a package.json. */
-function convWasmPath(): string {
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return join(dir, "dist", "wasm", "conv.wasm");
-    if (dirname(dir) === dir) throw new ConvlabError(`conv2d: no package.json above ${start}; cannot locate dist/wasm/conv.wasm`);
-  }
-}
-
 function kernels(): ConvExports {
   if (loaded) return loaded.exports;
-  const path = convWasmPath();
-  // No silent fallback to the slow path: a missing module means a broken build, and should say so.
-  if (!existsSync(path)) {
-    throw new ConvlabError(`conv2d: the WebAssembly kernels ${path} are missing; run \`npm run build\` to compile them from asm/conv.ts`);
-  }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
-  const module = new WebAssembly.Module(readFileSync(path));
+  // Read from dist/wasm (Node) or fetched next to the bundle (browser): src/platform/wasm.ts.
+  const module = wasmModule("conv");
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const threads = new KernelThreads(module, memory, exports as Record<string, (...args: number[]) => unknown>, CHUNKED_KERNELS);
   loaded = { exports: exports as ConvExports, memory, threads };

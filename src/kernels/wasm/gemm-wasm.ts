@@ -11,10 +11,7 @@
 // of C is summed in the same order whichever thread computes it, so one thread and two give the same bits.
 // The thread count is the library's one setting (setNumThreads in ../threads.ts; two by default on two cores).
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ConvlabError } from "../../errors.js";
+import { wasmModule, wasmPath } from "../../platform/wasm.js";
 import { getNumThreads, setThreads } from "../threads.js";
 import { WebAssembly, type WasmMemory } from "./webassembly.js";
 import { KernelThreads } from "./kernel-threads.js";
@@ -54,15 +51,9 @@ let kernel: Kernel | null = null;
 /** A float32 view of the kernel's memory; replaced whenever the memory grows. */
 let heap: Float32Array = new Float32Array(0);
 
-/** Path of the compiled kernel: dist/wasm/gemm.wasm under the nearest directory holding a package.json. */
+/** Path of the compiled kernel: dist/wasm/gemm.wasm under the package root (a URL in a browser; src/platform/wasm.ts). */
 export function gemmWasmPath(): string {
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return join(dir, "dist", "wasm", "gemm.wasm");
-    if (dirname(dir) === dir) {
-      throw new ConvlabError(`gemm: no package.json above ${start}; cannot locate dist/wasm/gemm.wasm`);
-    }
-  }
+  return wasmPath("gemm");
 }
 
 /** How many threads large float32 products use: 1 or 2. The same setting as setNumThreads (threads.ts). */
@@ -76,13 +67,7 @@ export function getGemmThreads(): number {
 
 function loadKernel(): Kernel {
   if (kernel) return kernel;
-  const path = gemmWasmPath();
-  if (!existsSync(path)) {
-    throw new ConvlabError(
-      `gemm: the WebAssembly kernel ${path} is missing; run \`npm run build\` to compile it from asm/gemm.ts`,
-    );
-  }
-  const module = new WebAssembly.Module(readFileSync(path));
+  const module = wasmModule("gemm");
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as GemmExports;
   const threads = new KernelThreads(module, memory, exports as unknown as Record<string, (...args: number[]) => unknown>,
