@@ -21,13 +21,12 @@ function repositoryRoot(): string {
 export const ROOT = repositoryRoot();
 export const BROWSER_DIR = join(ROOT, "dist", "browser");
 
-/** Resolves `./x.js` imports inside src/ to `x.browser.ts` when there is one, else to `x.ts`. */
+/** Resolves `./x.js` imports in this repository's sources to `x.browser.ts` when there is one, else to `x.ts`. */
 const browserSiblings: Plugin = {
   name: "convlab-browser-siblings",
   setup(builder) {
-    const src = join(ROOT, "src");
     builder.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
-      if (!args.importer.startsWith(src)) return undefined;
+      if (!args.importer.startsWith(ROOT) || args.importer.includes("node_modules")) return undefined;
       const target = resolve(args.resolveDir, args.path).replace(/\.js$/, "");
       if (target.endsWith(".browser")) return { path: `${target}.ts` };
       if (existsSync(`${target}.browser.ts`)) return { path: `${target}.browser.ts` };
@@ -36,6 +35,14 @@ const browserSiblings: Plugin = {
     });
   },
 };
+
+/** Bundles one more entry (a test page's code) the way convlab.js is bundled, into `outfile`. */
+export async function bundleForBrowser(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "browser", target: "es2022",
+    sourcemap: "inline", logLevel: "warning", plugins: [browserSiblings],
+  });
+}
 
 export interface BrowserBuild {
   dir: string;
