@@ -40,7 +40,7 @@ const browserSiblings: Plugin = {
 export async function bundleForBrowser(entry: string, outfile: string): Promise<void> {
   await build({
     entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "browser", target: "es2022",
-    sourcemap: "inline", logLevel: "warning", plugins: [browserSiblings],
+    sourcemap: "inline", keepNames: true, logLevel: "warning", plugins: [browserSiblings],
   });
 }
 
@@ -67,6 +67,8 @@ export async function buildBrowser(outDir = BROWSER_DIR, options: { minify?: boo
     platform: "browser",
     target: "es2022",
     minify: options.minify ?? true,
+    // Error classes name themselves from their class (src/errors.ts): minified names would read "R: …".
+    keepNames: true,
     sourcemap: true,
     legalComments: "linked",
     logLevel: "warning",
