@@ -11,7 +11,7 @@ import * as convlab from "../../src/index.js";
 import { buildBrowser, bundleForBrowser } from "../../tools/browser/build.js";
 import { BROWSER_WORK, launchChromium, NO_CHROMIUM, watchedPage, type WatchedPage } from "./chromium.js";
 import { lenetStep } from "./library/lenet-workload.js";
-import { serveStatic, type StaticServer } from "./library/static-server.js";
+import { serveStatic, type StaticServer } from "../../tools/browser/static-server.js";
 
 const SITE = join(BROWSER_WORK, "library");
 const MODES = [

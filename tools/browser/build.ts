@@ -36,11 +36,14 @@ const browserSiblings: Plugin = {
   },
 };
 
-/** Bundles one more entry (a test page's code) the way convlab.js is bundled, into `outfile`. */
-export async function bundleForBrowser(entry: string, outfile: string): Promise<void> {
+/**
+ * Bundles one more entry (a test or bench page's code) the way convlab.js is bundled, into `outfile`.
+ * `external`: imports left for the page's import map (e.g. "convlab" → the built ./convlab.js).
+ */
+export async function bundleForBrowser(entry: string, outfile: string, external: string[] = []): Promise<void> {
   await build({
     entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "browser", target: "es2022",
-    sourcemap: "inline", keepNames: true, logLevel: "warning", plugins: [browserSiblings],
+    sourcemap: "inline", keepNames: true, logLevel: "warning", plugins: [browserSiblings], external,
   });
 }
 

@@ -1,4 +1,4 @@
-// A static file server on 127.0.0.1 for the browser tests: files under `root`, reached at /plain/… as any
+// A static file server on 127.0.0.1 for the browser tests and `npm run bench -- --browser`: files under `root`, reached at /plain/… as any
 // host serves them, and at /isolated/… with the two headers that make a page cross-origin isolated
 // (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp), so one server
 // serves both thread modes. Extra in-memory pages can be added (`pages`).
