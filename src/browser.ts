@@ -9,7 +9,7 @@ import { setPlotlySource } from "./platform/plotly.browser.js";
 import { loadWasm } from "./platform/wasm.browser.js";
 
 export * from "./index.js";
-export { setFashionMnistUrl, type NamedBlob } from "./data/fashion-mnist.browser.js";
+export { preloadFashionMnist, setFashionMnistUrl, type NamedBlob } from "./data/fashion-mnist.browser.js";
 
 /** Where the bundle was served from: the kernels, plotly.min.js and the data subset sit next to it. */
 const HERE = new URL("./", import.meta.url);

@@ -5,7 +5,9 @@
 //   3. setFashionMnistUrl  the same, configured once by the instructor for every lesson
 //   4. the subset served with the site (data/fashion-mnist-subset next to convlab.js), its SHA256SUMS checked
 // Files from 1–3 that match the official digests are reported as verified, others load as unverified (a
-// user's own subset). Everything is fetched or read asynchronously, so loadFashionMnistSync cannot work here.
+// user's own subset). Everything is fetched or read asynchronously; loadFashionMnistSync (the lessons use it)
+// answers from what was loaded before — preloadFashionMnist() loads both splits, as the JupyterLite kernel does
+// when it starts — and otherwise says to await loadFashionMnist first.
 import { DataError, ValueError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
 import { TensorDataset } from "./dataset.js";
@@ -71,8 +73,27 @@ export class FashionMnist extends TensorDataset {
   }
 }
 
+interface Loaded { kind: SourceKind; path: string; verified: boolean; images: Tensor; labels: Tensor }
+
+/** Whole splits loaded so far, by where they came from: what loadFashionMnistSync can answer from. */
+const loadedSplits = new Map<string, Loaded>();
+
+function cacheKey(split: Split, options: LoadFashionMnistOptions): string | null {
+  if (options.source !== "subset" && options.files !== undefined) return null;
+  if (options.source !== "subset" && (options.url ?? configuredUrl) !== null) return `url ${folderUrl(options.url ?? configuredUrl!)} ${split}`;
+  return `subset ${folderUrl(options.subsetUrl ?? defaultSubsetUrl ?? "data/fashion-mnist-subset/")} ${split}`;
+}
+
+/** Loads both splits from where loadFashionMnist(options) would, so that loadFashionMnistSync can answer. */
+export async function preloadFashionMnist(options: Omit<LoadFashionMnistOptions, "split" | "limit"> = {}): Promise<void> {
+  await Promise.all((["train", "test"] as const).map((split) => loadFashionMnist({ ...options, split })));
+}
+
 export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): Promise<FashionMnist> {
   const split = checkOptions(options);
+  const key = cacheKey(split, options);
+  const known = key === null ? undefined : loadedSplits.get(key);
+  if (known) return limited(split, known, options);
   const files = FASHION_MNIST_FILES[split];
   const wanted = [files.images, files.labels] as const;
   let found: { kind: SourceKind; path: string; bytes: Uint8Array[]; verified: boolean };
@@ -106,23 +127,42 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
   }
   const images = parseIdx(found.bytes[0], files.images.name, files.images.magic);
   const labels = parseIdx(found.bytes[1], files.labels.name, files.labels.magic);
-  let tensors = toTensors(images.shape, images.data, files.images.name, labels.shape, labels.data, files.labels.name);
-  const available = tensors.labels.shape[0];
+  const tensors = toTensors(images.shape, images.data, files.images.name, labels.shape, labels.data, files.labels.name);
+  const loaded: Loaded = { kind: found.kind, path: found.path, verified: found.verified, ...tensors };
+  if (key !== null) loadedSplits.set(key, loaded);
+  return limited(split, loaded, options);
+}
+
+/** A dataset of the loaded split's first `limit` samples (all without a limit); the split's tensors are not copied. */
+function limited(split: Split, loaded: Loaded, options: LoadFashionMnistOptions): FashionMnist {
+  let { images, labels } = loaded;
+  const available = labels.shape[0];
   let limitNote = "";
   if (options.limit !== undefined) {
     if (options.limit < available) {
-      tensors = { images: firstRows(tensors.images, options.limit), labels: firstRows(tensors.labels, options.limit) };
+      images = firstRows(images, options.limit);
+      labels = firstRows(labels, options.limit);
       limitNote = `the first ${options.limit} of ${available}`;
     } else {
       limitNote = `limit ${options.limit} ≥ the ${available} available: all`;
     }
   }
-  return new FashionMnist(split, tensors.images, tensors.labels,
-    { kind: found.kind, path: found.path, verified: found.verified, warnings: [] }, limitNote);
+  return new FashionMnist(split, images, labels, { kind: loaded.kind, path: loaded.path, verified: loaded.verified, warnings: [] }, limitNote);
 }
 
-export function loadFashionMnistSync(_options: LoadFashionMnistOptions = {}): FashionMnist {
-  throw new ValueError("loadFashionMnistSync: a browser reads files only asynchronously; use `await loadFashionMnist(...)`");
+/** The split from where loadFashionMnist(options) would load it, if it was loaded before (preloadFashionMnist). */
+export function loadFashionMnistSync(options: LoadFashionMnistOptions = {}): FashionMnist {
+  const split = checkOptions(options);
+  const key = cacheKey(split, options);
+  if (options.files !== undefined && options.source !== "subset") {
+    throw new ValueError("loadFashionMnistSync: picked files are read asynchronously; use `await loadFashionMnist({ files })`");
+  }
+  const known = key === null ? undefined : loadedSplits.get(key);
+  if (!known) {
+    throw new ValueError(`loadFashionMnistSync: a browser fetches data asynchronously, and the ${split} split has not been loaded here yet; `
+      + "use `await loadFashionMnist(...)`, or `await preloadFashionMnist()` once before the synchronous calls");
+  }
+  return limited(split, known, options);
 }
 
 function checkOptions(options: LoadFashionMnistOptions): Split {

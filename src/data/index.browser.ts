@@ -6,6 +6,7 @@ export {
   FashionMnist,
   loadFashionMnist,
   loadFashionMnistSync,
+  preloadFashionMnist,
   setFashionMnistUrl,
   type DataSource,
   type LoadFashionMnistOptions,

@@ -87,7 +87,11 @@ describe.skipIf(NO_CHROMIUM)("convlab's browser build in headless Chromium", () 
         const run = (${lenetStep.toString()})(window.convlab);
         const hex = async (a) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(a.buffer, a.byteOffset, a.byteLength)))]
           .map((b) => b.toString(16).padStart(2, "0")).join("");
+        let notYet = "";
+        try { window.convlab.loadFashionMnistSync({ split: "train" }); } catch (error) { notYet = error.name + ": " + error.message; }
         const test = await window.convlab.loadFashionMnist({ split: "test", limit: 50 });
+        // Once a split is loaded, the synchronous loader (the lessons') answers from it.
+        const syncTest = window.convlab.loadFashionMnistSync({ split: "test", limit: 5 });
         // The full data's two other ways in: a folder URL (an instructor's copy) and files a learner picks.
         const fromUrl = await window.convlab.loadFashionMnist({ split: "test", url: "data/fashion-mnist-subset/" });
         const names = ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
@@ -95,11 +99,11 @@ describe.skipIf(NO_CHROMIUM)("convlab's browser build in headless Chromium", () 
         const fromFiles = await window.convlab.loadFashionMnist({ split: "test", files, limit: 10 });
         let missing = "";
         try { await window.convlab.loadFashionMnist({ split: "test", files: files.slice(1) }); } catch (error) { missing = error.name + ": " + error.message; }
-        return { url: [fromUrl.source.kind, fromUrl.source.verified, fromUrl.length, fromUrl.message],
+        return { notYet, sync: [syncTest.length, Array.from(syncTest.labels.data)], url: [fromUrl.source.kind, fromUrl.source.verified, fromUrl.length, fromUrl.message],
           files: [fromFiles.source.kind, fromFiles.length, Array.from(fromFiles.labels.data)], missing, digests: await Promise.all(run.arrays.map(hex)), loss: run.loss, threads: window.convlab.getNumThreads(),
           labels: Array.from(test.labels.data), pixels: await hex(test.images.data), message: test.message };
       })()`) as { digests: string[]; loss: number; threads: number; labels: number[]; pixels: string; message: string;
-        url: unknown[]; files: unknown[]; missing: string };
+        url: unknown[]; files: unknown[]; missing: string; notYet: string; sync: unknown[] };
       const nodeRun = lenetStep(convlab);
       expect(browserRun.threads).toBe(threads);
       expect(browserRun.loss).toBe(nodeRun.loss);
@@ -108,6 +112,8 @@ describe.skipIf(NO_CHROMIUM)("convlab's browser build in headless Chromium", () 
       expect(browserRun.labels).toEqual(Array.from(nodeTest.labels.data));
       expect(browserRun.pixels).toBe(digests([nodeTest.images.data as Float32Array])[0]);
       expect(browserRun.message).toMatch(/^Fashion-MNIST test: 50 images \(the first 50 of 1000\) from the subset served with this site .*SHA256SUMS checked/);
+      expect(browserRun.notYet).toMatch(/^ValueError: loadFashionMnistSync: a browser fetches data asynchronously, and the train split has not been loaded here yet/);
+      expect(browserRun.sync).toEqual([5, browserRun.labels.slice(0, 5)]);
       // The subset is not the official files, so from a URL or picked files it loads as unverified.
       expect(browserRun.url.slice(0, 3)).toEqual(["url", false, 1000]);
       expect(browserRun.url[3]).toMatch(/from the course's copy \(http:\/\/127\.0\.0\.1:\d+\/\w+\/data\/fashion-mnist-subset\/\), not the official files' checksums/);
