@@ -123,6 +123,7 @@ export function renderLessonPage(lesson: Lesson, results: CellResult[], context:
   const env = newPageEnv(lesson.file);
   const meta = `<p class="lesson-meta">${lessonNumber(lesson)} · ${readingMinutes(lesson)} min read${d2lNote(lesson) ? ` · ${d2lNote(lesson)}` : ""}</p>
 <p class="lesson-links"><a href="../notebooks/${escapeHtml(lesson.slug)}.ipynb" download>Download the notebook</a>
+· <a class="run-in-browser" href="../lite/notebooks/index.html?path=${encodeURIComponent(lesson.slug)}.ipynb">Run in the browser</a>
 · <a class="edit" href="../../${escapeHtml(lesson.file)}">Edit this lesson</a></p>`;
   let metaPlaced = false;
   const cells = lesson.cells.map((cell, index) => {
