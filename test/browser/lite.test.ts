@@ -4,11 +4,14 @@
 // browser build); every cell ran in order, no error but in cells tagged raises-exception (a failed check(...)
 // is an error), every figure drawn by plotly; a new cell's error shows its message and cell line; an endless
 // loop is stopped by the interrupt button. Screenshots in artifacts/screenshots/lite/.
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { buildLite } from "../../tools/lite/build.js";
+import { buildLite, LITE_KERNEL_NAME } from "../../tools/lite/build.js";
+import { ROOT } from "../../tools/browser/build.js";
 import { serveStatic, type StaticServer } from "../../tools/browser/static-server.js";
 import { launchChromium, NO_CHROMIUM, SCREENSHOTS, watchedPage } from "./chromium.js";
 import { codeCells, menu, type CellState } from "./jupyterlab/lab.js";
@@ -115,6 +118,50 @@ describe.skipIf(NO_CHROMIUM)("the course in JupyterLite", () => {
       await page.context().close();
     }, 420_000);
   }
+
+  test("09-lenet (reduced: the subset, 3 epochs): Run All — checks passed, figures drew, the live training figure updated in place", async () => {
+    // The lesson with its cells' `ci` values (convlab notebooks --quick), saved into JupyterLite's own storage
+    // through its contents API, as a learner's upload would be.
+    const quick = mkdtempSync(join(tmpdir(), "convlab-lite-quick-"));
+    execFileSync(process.execPath, [join(ROOT, "dist", "tools", "cli", "main.js"), "notebooks", "--quick", quick], { cwd: ROOT, stdio: "ignore" });
+    const notebook = JSON.parse(readFileSync(join(quick, "09-lenet.ipynb"), "utf8")) as { metadata: Record<string, unknown> };
+    rmSync(quick, { recursive: true, force: true });
+    notebook.metadata.kernelspec = { name: LITE_KERNEL_NAME, display_name: "TypeScript (convlab)", language: "typescript" };
+    const { page, errors } = await watchedPage(browser);
+    await open(page, server.origin, "02-cross-correlation");
+    await page.evaluate((content) => (window as unknown as { jupyterapp: any }).jupyterapp.serviceManager.contents.save("09-lenet-reduced.ipynb",
+      { type: "notebook", format: "json", content }), notebook);
+    await open(page, server.origin, "09-lenet-reduced");
+    await menu(page, "Run", /^Run All Cells/);
+    // While training runs, the live figure's output is replaced in place: sample its text until the run ends.
+    const snapshots = new Set<string>();
+    const started = Date.now();
+    for (;;) {
+      const state = await page.evaluate(() => {
+        const panel = (window as unknown as { jupyterapp: any }).jupyterapp.shell.currentWidget;
+        const cells = panel.content.widgets as any[];
+        const training = cells.find((cell) => cell.model.type === "code" && cell.model.sharedModel.getSource().includes("const result = train("));
+        const outputs = training ? (training.model.outputs.toJSON() as any[]) : [];
+        const figure = outputs.find((o) => o.data?.["image/svg+xml"]);
+        return { figure: figure ? String(figure.data["text/plain"] ?? "") + String(figure.data["image/svg+xml"]).length : "",
+          busy: panel.sessionContext.session.kernel.status !== "idle" || cells.some((c) => c.model.type === "code" && c.model.executionState === "running") };
+      });
+      if (state.figure) snapshots.add(state.figure);
+      if (!state.busy && Date.now() - started > 5000) break;
+      if (Date.now() - started > 540_000) throw new Error("lesson 9 did not finish in 9 minutes");
+      await page.waitForTimeout(400);
+    }
+    await settled(page, 60_000);
+    expect(snapshots.size).toBeGreaterThanOrEqual(2);
+    const cells = await codeCells(page);
+    expect(problems(cells)).toEqual([]);
+    const { figures, drawn } = await drawnFigures(page);
+    expect(figures).toBeGreaterThanOrEqual(3);
+    expect(drawn).toBe(figures);
+    await page.screenshot({ path: join(SHOTS, "09-lenet-reduced.png") });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 660_000);
 
   test("a failing cell shows its error and cell line; an endless loop stops at the interrupt button", async () => {
     const { page } = await watchedPage(browser);
