@@ -34,8 +34,8 @@ async function settled(page: Page, timeout: number): Promise<void> {
   }, undefined, { timeout, polling: 250 });
 }
 
-async function open(page: Page, origin: string, notebook: string): Promise<void> {
-  await page.goto(`${origin}/isolated/notebooks/index.html?path=${notebook}.ipynb`);
+async function open(page: Page, origin: string, notebook: string, mode: "isolated" | "plain" = "isolated"): Promise<void> {
+  await page.goto(`${origin}/${mode}/notebooks/index.html?path=${notebook}.ipynb`);
   await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 120_000 });
   await page.waitForFunction(() => (window as unknown as { jupyterapp?: any }).jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.name === "convlab-lite",
     undefined, { timeout: 120_000 });
@@ -162,6 +162,36 @@ describe.skipIf(NO_CHROMIUM)("the course in JupyterLite", () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 660_000);
+
+  test("served without the isolation headers: one thread, and Interrupt restarts the kernel, saying so", async () => {
+    const { page } = await watchedPage(browser);
+    await open(page, server.origin, "02-cross-correlation", "plain");
+    const runFirst = async (code: string) => {
+      void page.evaluate((code) => {
+        const app = (window as unknown as { jupyterapp: any }).jupyterapp;
+        const notebook = app.shell.currentWidget.content;
+        notebook.activeCellIndex = 0;
+        notebook.activeCell.model.sharedModel.setSource(code);
+        return app.commands.execute("notebook:run-cell");
+      }, code);
+      await page.waitForTimeout(500);
+    };
+    const firstOutput = () => page.locator(".jp-Cell").first().locator(".jp-OutputArea-output").innerText();
+    await page.evaluate(() => (window as unknown as { jupyterapp: any }).jupyterapp.commands.execute("notebook:insert-cell-above"));
+    await runFirst('import { getNumThreads } from "convlab";\nconst kept = 1;\ngetNumThreads()');
+    await settled(page, 60_000);
+    expect(await firstOutput()).toBe("1");
+    await runFirst("while (true) {}");
+    await page.waitForTimeout(1500);
+    await menu(page, "Kernel", /^Interrupt Kernel/);
+    await settled(page, 60_000);
+    expect(await firstOutput()).toContain("KeyboardInterrupt: the kernel was restarted to stop the cell (not cross-origin isolated)");
+    await runFirst("typeof kept");
+    await settled(page, 60_000);
+    expect(await firstOutput()).toBe('"undefined"');
+    await page.screenshot({ path: join(SHOTS, "plain-interrupt.png") });
+    await page.context().close();
+  }, 300_000);
 
   test("a failing cell shows its error and cell line; an endless loop stops at the interrupt button", async () => {
     const { page } = await watchedPage(browser);
