@@ -12,6 +12,7 @@ import { formatTable, formatTargets, ratios, summarise, targets, type FrameworkS
 import { runWorker, torchUnavailableReason } from "./spawn.js";
 import { soak } from "./soak.js";
 import { convlabBuildFingerprint } from "./fingerprint.js";
+import { browserBench, formatBrowserTable } from "./browser.js";
 import { BATCH_SIZE, FRAMEWORKS, LEARNING_RATE, type Framework, type WorkerResult, type WorkerSpec } from "./workload.js";
 
 /** TF.js's cpu backend trains ≈16 examples/s, so it gets one batch in the first round, not the full workload. */
@@ -98,6 +99,20 @@ function bench(options: BenchOptions): void {
   console.log(`bench: wrote ${options.out}`);
 }
 
+/** --browser: convlab in Chromium (isolated, plain) next to Node. */
+async function runBrowserBench(options: BenchOptions): Promise<void> {
+  const startedOn = machine();
+  const testSet = loadFashionMnistSync({ split: "test" });
+  console.log(`bench --browser: LeNet (sigmoid, avg pool), SGD lr ${LEARNING_RATE}, batch ${BATCH_SIZE}; ${testSet.message}`);
+  const loadBefore = loadavg();
+  const rows = await browserBench(options, testSet.source.path, (line) => console.log(line));
+  console.log(`\n${formatBrowserTable(rows)}`);
+  if (options.mode === "short") console.log("(--short: a check that the bench runs, not a measurement)");
+  writeJson(options.out, { ...startedOn, finished: new Date().toISOString(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg(),
+    mode: `${options.mode} --browser`, options, dataSource: testSet.source, runners: rows });
+  console.log(`bench: wrote ${options.out}`);
+}
+
 function runSoak(options: BenchOptions): number {
   const startedOn = { ...machine(), convlabBuild: convlabBuildFingerprint() };
   const result = soak(options.epochs, options.seed, options.maxBatches, (line) => console.log(line));
@@ -116,6 +131,8 @@ try {
 }
 if (options === "help") {
   console.log(USAGE);
+} else if (options.browser) {
+  await runBrowserBench(options);
 } else if (options.mode === "soak") {
   process.exitCode = runSoak(options);
 } else {

@@ -17,7 +17,9 @@ export interface BenchSubject {
   convForward(layer: ConvLayerName): void;
 }
 
-const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
+// performance.now() (not process.hrtime) so that the same protocol runs in Chromium (bench/browser-page.ts).
+const now = (): number => performance.now();
+const seconds = (start: number): number => (now() - start) / 1e3;
 
 export function measure(subject: BenchSubject, spec: WorkerSpec): Omit<WorkerResult, "framework" | "threads" | "peakRssBytes"> {
   if (subject.trainBatchCount < spec.warmupBatches + spec.trainBatches) {
@@ -26,7 +28,7 @@ export function measure(subject: BenchSubject, spec: WorkerSpec): Omit<WorkerRes
   for (let b = 0; b < spec.warmupBatches; b++) subject.trainStep(b);
   let trainExamples = 0, trainSeconds = 0, lossSum = 0;
   for (let b = spec.warmupBatches; b < spec.warmupBatches + spec.trainBatches; b++) {
-    const start = process.hrtime.bigint();
+    const start = now();
     const loss = subject.trainStep(b);
     trainSeconds += seconds(start);
     const n = subject.batchSize("train", b);
@@ -37,7 +39,7 @@ export function measure(subject: BenchSubject, spec: WorkerSpec): Omit<WorkerRes
   subject.evalBatch(0); // warm-up: the no-grad forward path has not run yet
   let evalExamples = 0, evalSeconds = 0, correct = 0;
   for (let b = 0; b < subject.evalBatchCount; b++) {
-    const start = process.hrtime.bigint();
+    const start = now();
     correct += subject.evalBatch(b);
     evalSeconds += seconds(start);
     evalExamples += subject.batchSize("eval", b);
@@ -48,7 +50,7 @@ export function measure(subject: BenchSubject, spec: WorkerSpec): Omit<WorkerRes
     subject.convForward(layer);
     const times: number[] = [];
     for (let r = 0; r < spec.convRepeats; r++) {
-      const start = process.hrtime.bigint();
+      const start = now();
       subject.convForward(layer);
       times.push(seconds(start));
     }

@@ -17,6 +17,8 @@ export interface BenchOptions {
   epochs: number;
   /** Soak mode: batches per epoch (default all), for a quick check of the machinery. */
   maxBatches: number | undefined;
+  /** convlab in headless Chromium (isolated and plain pages) next to Node, instead of the peers. */
+  browser: boolean;
 }
 
 export const USAGE = `usage: node dist/bench/lenet.js [options]      (npm run bench -- [options])
@@ -36,6 +38,8 @@ and writes JSON.
   --no-tfjs-cpu, --no-tfjs-wasm, --no-torch   leave a framework out
   --seed N              weight initialisation seed (default 0)
   --out PATH            JSON output (default artifacts/bench/bench.json; soak: artifacts/bench/soak.json)
+  --browser             convlab only: Node against headless Chromium (the browser build), in a cross-origin
+                        isolated page (2 threads) and a plain one (1 thread); JSON in artifacts/bench/browser.json
   --soak                convlab only: train full epochs with train() and record RSS after each epoch
   --epochs N            soak epochs (default 10)
   --max-batches N       soak: batches per epoch (default all)`;
@@ -64,14 +68,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
     out: mode === "soak" ? "artifacts/bench/soak.json" : "artifacts/bench/bench.json",
     epochs: 10,
     maxBatches: undefined,
+    browser: flags.has("--browser"),
   };
+  if (options.browser && mode !== "soak") options.out = "artifacts/bench/browser.json";
   let withTfjsCpu = !short;
   const without = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string | undefined => argv[++i];
     switch (arg) {
-      case "--short": case "--soak": break;
+      case "--short": case "--soak": case "--browser": break;
       case "--rounds": options.rounds = integer(arg, value(), 1); break;
       case "--train-batches": options.trainBatches = integer(arg, value(), 1); break;
       case "--warmup": options.warmupBatches = integer(arg, value(), 0); break;

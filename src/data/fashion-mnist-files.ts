@@ -10,7 +10,7 @@
 //   are the originals': putting the name and the 2017 timestamp back gives files whose SHA-256 and
 //   MD5 are the official ones (test/data/fashion-mnist.test.ts rebuilds them). Files on disk are
 //   checked by content, so Debian's copies, official downloads and gunzipped copies all verify.
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./idx.js";
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./idx-format.js";
 
 export type Split = "train" | "test";
 

@@ -3,12 +3,13 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataError } from "../errors.js";
-import { Tensor } from "../tensor/tensor.js";
-import { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, type FashionMnistFile, type Split } from "./fashion-mnist-files.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { FASHION_MNIST_FILES, type FashionMnistFile, type Split } from "./fashion-mnist-files.js";
 import { gunzipFile, isGzip, parseIdx } from "./idx.js";
 import { fileError } from "../fs-errors.js";
+import { toTensors } from "./fashion-mnist-tensors.js";
 
-const IMAGE_SIZE = 28;
+export { toTensors } from "./fashion-mnist-tensors.js";
 
 export interface SplitTensors {
   /** N×1×28×28 float32 in [0, 1]. */
@@ -82,33 +83,5 @@ export function readSplit(dir: string, split: Split, requireOfficial: boolean): 
   return {
     ...toTensors(images.shape, images.data, imagesPath, labels.shape, labels.data, labelsPath),
     verified: imagesFile.verified && labelsFile.verified,
-  };
-}
-
-/** Check that the two IDX arrays describe the same samples, then convert to the tensors lessons use. */
-export function toTensors(
-  imageShape: number[], imageBytes: Uint8Array, imagesPath: string,
-  labelShape: number[], labelBytes: Uint8Array, labelsPath: string,
-): { images: Tensor; labels: Tensor } {
-  const [count, rows, cols] = imageShape;
-  if (rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {
-    throw new DataError(`loadFashionMnist: ${imagesPath} holds ${rows}×${cols} images, expected ${IMAGE_SIZE}×${IMAGE_SIZE}`);
-  }
-  if (labelShape[0] !== count) {
-    throw new DataError(`loadFashionMnist: ${imagesPath} holds ${count} images but ${labelsPath} holds ${labelShape[0]} labels; the two files must come from the same split`);
-  }
-  const pixels = new Float32Array(imageBytes.length);
-  for (let i = 0; i < imageBytes.length; i++) pixels[i] = imageBytes[i] / 255;
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = labelBytes[i];
-    if (label >= FASHION_MNIST_CLASSES.length) {
-      throw new DataError(`loadFashionMnist: ${labelsPath} has label ${label} at index ${i}; Fashion-MNIST labels are 0 to ${FASHION_MNIST_CLASSES.length - 1}`);
-    }
-    labels[i] = label;
-  }
-  return {
-    images: new Tensor(pixels, [count, 1, IMAGE_SIZE, IMAGE_SIZE]),
-    labels: new Tensor(labels, [count]),
   };
 }

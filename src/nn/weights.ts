@@ -1,7 +1,7 @@
 // Saving and loading a model's parameters in the safetensors layout: an 8-byte little-endian header length,
 // a JSON header naming each tensor's dtype, shape and byte range, then the raw little-endian float32 values.
 // The layout is documented at huggingface.co/docs/safetensors, so the files also open from Python.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from "../platform/files.js";
 import { bumpVersion } from "../autograd/version.js";
 import { fileError } from "../fs-errors.js";
 import { DataError, ShapeError, ValueError } from "../errors.js";

@@ -1,5 +1,5 @@
 // The element types a tensor can hold, and the typed array behind each.
-import { totalmem } from "node:os";
+import { machineBytes } from "../platform/system.js";
 import { DTypeError, ValueError } from "../errors.js";
 
 export type DType = "float32" | "float64" | "int32" | "bool";
@@ -19,7 +19,7 @@ const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32
 /** V8's longest typed array. */
 const MAX_ELEMENTS = 2 ** 32;
 /** Read once: os.totalmem() reads /proc. */
-const MACHINE_BYTES = totalmem();
+const MACHINE_BYTES = machineBytes();
 
 /**
  * Refuses, before anything is allocated, a tensor this process cannot hold: more elements than a typed array can

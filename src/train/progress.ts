@@ -1,6 +1,7 @@
 // Progress while training: a bar with ETA in a terminal, an in-place updating display in a notebook,
 // and nothing but the per-epoch lines when output goes to a file or a CI log.
-import cliProgress from "cli-progress";
+import cliProgress from "../platform/progress-bar.js";
+import { isTerminal, writeLine } from "../platform/system.js";
 import { trainingCurves } from "../viz/curves.js";
 import { escapeXml } from "../viz/text.js";
 import { liveFigure, type LiveFigure } from "../viz/show.js";
@@ -56,7 +57,7 @@ class TerminalProgress implements ProgressReporter {
   epoch(metrics: EpochMetrics): void {
     // Print the epoch line above the bar, then redraw the bar below it.
     this.bar?.stop();
-    process.stdout.write(epochLine(metrics) + "\n");
+    writeLine(epochLine(metrics));
     const total = this.bar?.getTotal() ?? 0;
     this.bar?.start(total, metrics.epoch * this.batches, { epoch: metrics.epoch + 1 });
   }
@@ -135,6 +136,6 @@ export function createProgress(mode: ProgressMode = "auto"): ProgressReporter {
   if (mode === "notebook" || (mode === "auto" && api)) {
     if (api) return new NotebookProgress(api);
   }
-  if (mode === "terminal" || (mode === "auto" && process.stdout.isTTY)) return new TerminalProgress();
+  if (mode === "terminal" || (mode === "auto" && isTerminal())) return new TerminalProgress();
   return new LineProgress();
 }

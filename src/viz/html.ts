@@ -1,9 +1,8 @@
 // The interactive form of a figure: a <div> drawn by plotly.js, shipped with this package (no CDN). Until
 // plotly.js is there (scripts blocked, an untrusted notebook, a sandboxed page without the library) the div
 // shows the static SVG, so no reader ever sees an empty box.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { randomUUID } from "node:crypto";
+import { readPlotlySource } from "../platform/plotly.js";
+import { bytesToBase64 } from "../platform/system.js";
 import type { Figure } from "./figure.js";
 import { escapeXml, plainLines } from "./text.js";
 
@@ -16,8 +15,7 @@ let plotlySourceCache: string | null = null;
 
 export function plotlySource(): string {
   if (plotlySourceCache === null) {
-    const path = createRequire(import.meta.url).resolve(PLOTLY_MODULE);
-    plotlySourceCache = readFileSync(path, "utf8");
+    plotlySourceCache = readPlotlySource(PLOTLY_MODULE);
   }
   return plotlySourceCache;
 }
@@ -42,10 +40,10 @@ export function plotlyLoaderHtml(): string {
 const PLOT_CONFIG = { displaylogo: false, responsive: false, modeBarButtonsToRemove: ["select2d", "lasso2d", "sendDataToCloud"] };
 
 export function figureHtml(figure: Figure, svg: string, includeLibrary = false): string {
-  const id = `convlab-figure-${randomUUID()}`;
+  const id = `convlab-figure-${globalThis.crypto.randomUUID()}`;
   const { width, height } = figure.layout;
   const alt = figure.layout.title?.text ? plainLines(figure.layout.title.text).join(" ") : "figure";
-  const image = `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
+  const image = `data:image/svg+xml;base64,${bytesToBase64(new TextEncoder().encode(svg))}`;
   return (includeLibrary ? plotlyLoaderHtml() : "")
     + `<div class="convlab-figure" id="${id}" style="width:${width}px;max-width:100%">`
     + `<img alt="${escapeXml(alt)}" src="${image}" width="${width}" height="${height}" style="max-width:100%;height:auto">`

@@ -47,6 +47,9 @@ describe("bench report", () => {
       frameworks: ["convlab", "tfjs-wasm", "torch"] });
     expect(parseOptions(["--short", "--with-tfjs-cpu", "--no-torch"])).toMatchObject({ frameworks: ["convlab", "tfjs-wasm", "tfjs-cpu"] });
     expect(parseOptions(["--soak", "--epochs", "4", "--eval-batches", "all"])).toMatchObject({ mode: "soak", epochs: 4, out: "artifacts/bench/soak.json" });
+    expect(parseOptions(["--browser"])).toMatchObject({ mode: "full", browser: true, out: "artifacts/bench/browser.json" });
+    expect(parseOptions(["--browser", "--short"])).toMatchObject({ mode: "short", browser: true, trainBatches: 3 });
+    expect(parseOptions([])).toMatchObject({ browser: false, out: "artifacts/bench/bench.json" });
     expect(parseOptions(["--help"])).toBe("help");
     expect(() => parseOptions(["--rounds", "0"])).toThrow("bench: --rounds needs an integer ≥ 1, got 0");
     expect(() => parseOptions(["--fast"])).toThrow("bench: unknown option --fast");

@@ -123,8 +123,11 @@ export function renderLessonPage(lesson: Lesson, results: CellResult[], context:
   // The Chinese site is out/site/zh/, its executed notebooks out/notebooks/zh/: one folder deeper.
   const up = lesson.lang === "zh" ? "../" : "";
   const notebook = `${up}../notebooks/${lesson.lang === "zh" ? "zh/" : ""}${lesson.slug}.ipynb`;
+  // The same notebook in JupyterLite (npm run lite writes out/lite/ beside out/site/).
+  const lite = `${up}../lite/notebooks/index.html?path=${encodeURIComponent(`${lesson.lang === "zh" ? "zh/" : ""}${lesson.slug}.ipynb`)}`;
   const meta = `<p class="lesson-meta">${lessonNumber(lesson)} · ${strings.minutesRead(readingMinutes(lesson))}${d2lNote(lesson) ? ` · ${d2lNote(lesson)}` : ""}</p>
 <p class="lesson-links"><a href="${escapeHtml(notebook)}" download>${strings.downloadNotebook}</a>
+· <a class="run-in-browser" href="${escapeHtml(lite)}">${strings.runInBrowser}</a>
 · <a class="edit" href="${up}../../${escapeHtml(lesson.file)}">${strings.editLesson}</a></p>`;
   let metaPlaced = false;
   const cells = lesson.cells.map((cell, index) => {

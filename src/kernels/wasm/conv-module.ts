@@ -50,7 +50,7 @@ interface ConvHelpers extends GemmHelpers {
   channelsPaddedExtent(outSize: number, k: number, stride: number, dilation: number): number;
 }
 
-export const convModule = new KernelModule<ConvKernels, ConvHelpers>("conv", "conv2d", CONV_KERNELS);
+export const convModule = new KernelModule<ConvKernels, ConvHelpers>("conv", CONV_KERNELS);
 
 /** A conv kernel's arguments by name. */
 export type ConvArgs<K extends ConvKernel> = KernelArgs<ConvKernels[K]>;

@@ -20,8 +20,7 @@ export interface GemmHelpers {
   workspaceBytes(rows: number): number;
 }
 
-const gemmModule = new KernelModule<{ gemmF32: typeof GEMM_PARAMETERS }, GemmHelpers>("gemm", "gemm",
-  { gemmF32: GEMM_PARAMETERS });
+const gemmModule = new KernelModule<{ gemmF32: typeof GEMM_PARAMETERS }, GemmHelpers>("gemm", { gemmF32: GEMM_PARAMETERS });
 
 /** Most bytes of A, B and C copies the kernel takes on, leaving room for workspaces under the memory's maximum. */
 const MAX_OPERAND_BYTES = 1.75 * 2 ** 30;

@@ -1,18 +1,17 @@
 // One compiled WebAssembly kernel module on a shared memory of its own, used by both modules: the gemm
 // (gemm-wasm.ts, dist/wasm/gemm.wasm) and the conv module (conv-module.ts, dist/wasm/conv.wasm). It holds
-// - readWasmBytes: finding and reading the compiled bytes, the one function here that touches the file system;
 // - loading: instantiating the module on a shared memory (on first use, synchronously: kernel calls are synchronous);
+//   the compiled module itself comes from the platform layer (../../platform/wasm.ts: read from dist/wasm in Node,
+//   fetched next to the bundle in a browser);
 // - memory: the page and alignment constants, growing the memory, and a float32 view of it;
 // - calls by name: each module declares its kernels' parameter names once (a list per kernel, in the asm
 //   function's order), calls name every argument — a missing, extra or misspelt one is a type error — and
 //   `positional` below is the one place that turns names into the asm function's argument list;
 // - running a call in chunks on this thread and the helper (the helper thread itself: kernel-threads.ts).
-// A missing .wasm throws an error that says to run the build: no silent fallback to a slow path hides a broken build.
+// A missing .wasm throws an error that says to run the build (../../platform/wasm.ts): no silent fallback to a slow
+// path hides a broken build.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ConvlabError } from "../../errors.js";
+import { wasmModule, type WasmName } from "../../platform/wasm.js";
 import { getNumThreads } from "../threads.js";
 import { KernelThreads, type ChunkPlan } from "./kernel-threads.js";
 import { WebAssembly, type WasmMemory } from "./webassembly.js";
@@ -25,24 +24,6 @@ export const ALIGN_BYTES = 64;
 
 export function alignUp(bytes: number): number {
   return Math.ceil(bytes / ALIGN_BYTES) * ALIGN_BYTES;
-}
-
-/** Path of dist/wasm/<name>.wasm under the nearest directory holding a package.json (src/ under vitest, or dist/). */
-export function wasmPath(name: string): string {
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return join(dir, "dist", "wasm", `${name}.wasm`);
-    if (dirname(dir) === dir) throw new ConvlabError(`${name}: no package.json above ${start}; cannot locate dist/wasm/${name}.wasm`);
-  }
-}
-
-/** The compiled bytes of asm/<name>.ts (`op` names the caller in the error a missing build raises). */
-export function readWasmBytes(name: string, op: string): Uint8Array {
-  const path = wasmPath(name);
-  if (!existsSync(path)) {
-    throw new ConvlabError(`${op}: the WebAssembly kernels ${path} are missing; run \`npm run build\` to compile them from asm/${name}.ts`);
-  }
-  return readFileSync(path);
 }
 
 /** Each kernel's parameter names, in its asm function's order. */
@@ -86,11 +67,11 @@ export class KernelModule<Kernels extends KernelParameters, Helpers> {
   private loaded: Loaded<Helpers> | null = null;
   private view: Float32Array = new Float32Array(0);
 
-  constructor(private readonly name: string, private readonly op: string, private readonly parameters: Kernels) {}
+  constructor(private readonly name: WasmName, private readonly parameters: Kernels) {}
 
   private load(): Loaded<Helpers> {
     if (this.loaded) return this.loaded;
-    const module = new WebAssembly.Module(readWasmBytes(this.name, this.op));
+    const module = wasmModule(this.name);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
     const threads = new KernelThreads(module, memory, exports, Object.keys(this.parameters));

@@ -7,10 +7,10 @@
 // give the same bits. Only scratch buffers differ per thread (`threadStep`). If the helper is slow to wake
 // (a busy machine), the calling thread takes every chunk and withdraws the offer; it never waits on a helper
 // that has not started, only on a chunk the helper is computing.
-// The worker's code is a string run with `eval: true`, so it works alike from src/ under vitest and from dist/.
+// The worker's code is a string (started by src/platform/helper-thread.ts), so it works alike from src/ under vitest, from dist/ and in a browser.
 // Kernel calls are synchronous, so there are no messages or promises: the plan goes into shared memory.
 
-import { Worker } from "node:worker_threads";
+import { sharedBuffer, startHelperThread, waitWhile } from "../../platform/helper-thread.js";
 import { ConvlabError } from "../../errors.js";
 import type { WasmMemory, WasmModule } from "./webassembly.js";
 
@@ -52,9 +52,8 @@ function chunkArguments(plan: Float64Array, k: number, thread: number): number[]
   return args;
 }
 
+/** The helper's loop; the platform (src/platform/helper-thread.ts) defines module, memory, control and names. */
 const workerSource = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, control, names } = workerData;
 const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const slots = new Int32Array(control, 0, ${INT_SLOTS});
 const plan = new Float64Array(control, ${INT_SLOTS * 4});
@@ -82,10 +81,10 @@ for (;;) {
 type Kernels = Record<string, (...args: number[]) => unknown>;
 
 export class KernelThreads {
-  private readonly control = new SharedArrayBuffer(INT_SLOTS * 4 + (PLAN_HEADER + 3 * MAX_ARGS) * 8);
+  private readonly control = sharedBuffer(INT_SLOTS * 4 + (PLAN_HEADER + 3 * MAX_ARGS) * 8);
   private readonly slots = new Int32Array(this.control, 0, INT_SLOTS);
   private readonly plan = new Float64Array(this.control, INT_SLOTS * 4);
-  private worker: Worker | null = null;
+  private started = false;
   /** The kernel of the offer in flight, for the error a failure on the helper raises. */
   private kernel = "";
 
@@ -137,19 +136,15 @@ export class KernelThreads {
   }
 
   private start(): void {
-    if (this.worker) return;
-    this.worker = new Worker(workerSource, {
-      eval: true,
-      workerData: { module: this.module, memory: this.memory, control: this.control, names: this.names },
-    });
-    // An idle helper must not keep Node (a script, a test run, a notebook kernel) from exiting.
-    this.worker.unref();
+    if (this.started) return;
+    this.started = true;
+    startHelperThread(workerSource, { module: this.module, memory: this.memory, control: this.control, names: this.names });
   }
 
   /** Takes back an offer the helper never picked up, or waits for the helper to finish its last chunk. */
   private withdraw(): void {
     if (Atomics.compareExchange(this.slots, 0, WORK, IDLE) === WORK) return;
-    while (Atomics.load(this.slots, 0) === BUSY) Atomics.wait(this.slots, 0, BUSY);
+    waitWhile(this.slots, 0, BUSY);
     const state = Atomics.load(this.slots, 0);
     Atomics.store(this.slots, 0, IDLE);
     if (state === FAILED) throw new ConvlabError(`${this.kernel}: the WebAssembly kernel failed on the helper thread`);

@@ -6,6 +6,7 @@ import { colorAt, contrastText, parseColor, toHex } from "../colors.js";
 import { axisKey, FONT_FAMILY, type Annotation, type Axis, type Figure, type Font, type HeatmapTrace, type Layout, type ScatterTrace, type Shape } from "../figure.js";
 import { escapeXml, plainLines } from "../text.js";
 import { linesWidthPx } from "../text-width.js";
+import { bytesToBase64 } from "../../platform/system.js";
 import { encodePng } from "./png.js";
 import { formatTick, niceTicks } from "./ticks.js";
 
@@ -120,7 +121,7 @@ function heatmapImage(trace: HeatmapTrace, plot: Subplot): string {
       }
     }
   }
-  const png = encodePng(width, height, rgba).toString("base64");
+  const png = bytesToBase64(encodePng(width, height, rgba));
   const x = Math.min(left, right), y = Math.min(top, bottom);
   let out = `<image x="${num(x)}" y="${num(y)}" width="${num(Math.abs(right - left))}" height="${num(Math.abs(bottom - top))}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}"/>`;
   if (trace.xgap || trace.ygap) {

@@ -18,6 +18,7 @@ export interface SiteStrings {
   lessonNumber(n: number): string;
   minutesRead(n: number): string;
   downloadNotebook: string;
+  runInBrowser: string;
   editLesson: string;
   previous: string;
   next: string;
@@ -48,6 +49,7 @@ export const STRINGS: Record<SiteLang, SiteStrings> = {
     lessonNumber: (n) => `Lesson ${n}`,
     minutesRead: (n) => `${n} min read`,
     downloadNotebook: "Download the notebook",
+    runInBrowser: "Run in the browser",
     editLesson: "Edit this lesson",
     previous: "Previous",
     next: "Next",
@@ -77,6 +79,7 @@ download its notebook, or open the notebooks in Jupyter (<code>npm run lab</code
     lessonNumber: (n) => `第 ${n} 课`,
     minutesRead: (n) => `阅读约 ${n} 分钟`,
     downloadNotebook: "下载 Jupyter 笔记本",
+    runInBrowser: "在浏览器中运行",
     editLesson: "编辑本课",
     previous: "上一课",
     next: "下一课",

@@ -1,0 +1,284 @@
+// loadFashionMnist in a browser (the browser build uses this in place of fashion-mnist.ts). There are no
+// folders to search; a split comes from, in order:
+//   1. options.files       the split's two files, picked by the learner (<input type="file" multiple>)
+//   2. options.url         a folder URL holding the official files (raw or .gz), e.g. a course's own copy
+//   3. setFashionMnistUrl  the same, configured once by the instructor for every lesson
+//   4. the subset served with the site (data/fashion-mnist-subset next to convlab.js), its SHA256SUMS checked
+// Files from 1–3 that match the official digests are reported as verified, others load as unverified (a
+// user's own subset). Everything is fetched or read asynchronously; loadFashionMnistSync (the lessons use it)
+// answers from what was loaded before — preloadFashionMnist() loads both splits, as the JupyterLite kernel does
+// when it starts — and otherwise says to await loadFashionMnist first.
+import { DataError, ValueError } from "../errors.js";
+import { Tensor } from "../tensor/tensor.js";
+import { TensorDataset } from "./dataset.js";
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, type FashionMnistFile, type Split } from "./fashion-mnist-files.js";
+import { toTensors } from "./fashion-mnist-tensors.js";
+import { DEFAULT_MAX_INFLATED_BYTES, isGzip, parseIdx } from "./idx-format.js";
+
+export type SourceKind = "files" | "url" | "subset";
+
+export interface DataSource {
+  kind: SourceKind;
+  /** The URL or file names the data was read from. */
+  path: string;
+  verified: boolean;
+  warnings: string[];
+}
+
+/** A picked file: a File, or any Blob with the official file name. */
+export type NamedBlob = Blob & { readonly name: string };
+
+export interface LoadFashionMnistOptions {
+  split?: Split;
+  /** "subset": load the subset served with the site, whatever else is configured. */
+  source?: "auto" | "subset";
+  /** The split's two files (more are fine: the right two are picked by name). */
+  files?: Iterable<NamedBlob>;
+  /** A folder URL holding the four IDX files (raw or .gz, official names), relative to the page. */
+  url?: string;
+  /** Keep only the first `limit` samples, in file order. */
+  limit?: number;
+  /** Where the bundled subset is served (default: data/fashion-mnist-subset/ next to convlab.js). */
+  subsetUrl?: string;
+}
+
+let configuredUrl: string | null = null;
+let defaultSubsetUrl: string | null = null;
+
+/** The folder URL every loadFashionMnist() reads from unless a call says otherwise (null: the subset). */
+export function setFashionMnistUrl(url: string | null): void {
+  configuredUrl = url;
+}
+
+/** Where the subset is served; the browser entry sets it next to the bundle. */
+export function setSubsetUrl(url: string): void {
+  defaultSubsetUrl = url;
+}
+
+export class FashionMnist extends TensorDataset {
+  readonly split: Split;
+  readonly images: Tensor;
+  readonly labels: Tensor;
+  readonly classes: readonly string[] = FASHION_MNIST_CLASSES;
+  readonly source: DataSource;
+  readonly message: string;
+
+  constructor(split: Split, images: Tensor, labels: Tensor, source: DataSource, limitNote: string) {
+    super(images, labels);
+    this.split = split;
+    this.images = images;
+    this.labels = labels;
+    this.source = source;
+    this.message = describe(this, limitNote);
+  }
+}
+
+interface Loaded { kind: SourceKind; path: string; verified: boolean; images: Tensor; labels: Tensor }
+
+/** Whole splits loaded so far, by where they came from: what loadFashionMnistSync can answer from. */
+const loadedSplits = new Map<string, Loaded>();
+
+function cacheKey(split: Split, options: LoadFashionMnistOptions): string | null {
+  if (options.source !== "subset" && options.files !== undefined) return null;
+  if (options.source !== "subset" && (options.url ?? configuredUrl) !== null) return `url ${folderUrl(options.url ?? configuredUrl!)} ${split}`;
+  return `subset ${folderUrl(options.subsetUrl ?? defaultSubsetUrl ?? "data/fashion-mnist-subset/")} ${split}`;
+}
+
+/** Loads both splits from where loadFashionMnist(options) would, so that loadFashionMnistSync can answer. */
+export async function preloadFashionMnist(options: Omit<LoadFashionMnistOptions, "split" | "limit"> = {}): Promise<void> {
+  await Promise.all((["train", "test"] as const).map((split) => loadFashionMnist({ ...options, split })));
+}
+
+export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): Promise<FashionMnist> {
+  const split = checkOptions(options);
+  const key = cacheKey(split, options);
+  const known = key === null ? undefined : loadedSplits.get(key);
+  if (known) return limited(split, known, options);
+  const files = FASHION_MNIST_FILES[split];
+  const wanted = [files.images, files.labels] as const;
+  let found: { kind: SourceKind; path: string; bytes: Uint8Array[]; verified: boolean };
+  if (options.source !== "subset" && options.files !== undefined) {
+    const picked = [...options.files];
+    const blobs = wanted.map((file) => picked.find((blob) => blob.name === file.name || blob.name === file.name.replace(/\.gz$/, "")));
+    const missing = wanted.filter((_, i) => blobs[i] === undefined).map((file) => file.name);
+    if (missing.length > 0) {
+      throw new DataError(`loadFashionMnist: the files given (${picked.map((blob) => blob.name).join(", ") || "none"}) do not include ${missing.join(" or ")} (raw or .gz)`);
+    }
+    const bytes = await Promise.all(blobs.map(async (blob) => content(new Uint8Array(await blob!.arrayBuffer()), blob!.name)));
+    found = { kind: "files", path: blobs.map((blob) => blob!.name).join(", "), bytes, verified: await official(bytes, wanted) };
+  } else if (options.source !== "subset" && (options.url ?? configuredUrl) !== null) {
+    const folder = folderUrl(options.url ?? configuredUrl!);
+    const bytes = await Promise.all(wanted.map((file) => fetchIdx(folder, file)));
+    found = { kind: "url", path: folder, bytes, verified: await official(bytes, wanted) };
+  } else {
+    const folder = folderUrl(options.subsetUrl ?? defaultSubsetUrl ?? "data/fashion-mnist-subset/");
+    const sums = parseChecksums(new TextDecoder().decode(await fetchBytes(new URL("SHA256SUMS", folder).href)), `${folder}SHA256SUMS`);
+    const bytes = await Promise.all(wanted.map(async (file) => {
+      const raw = await fetchBytes(new URL(file.name, folder).href);
+      const expected = sums.get(file.name);
+      if (expected === undefined) throw new DataError(`loadFashionMnist: ${folder}SHA256SUMS lists no checksum for ${file.name}`);
+      const actual = await sha256(raw);
+      if (actual !== expected) {
+        throw new DataError(`loadFashionMnist: checksum mismatch for ${folder}${file.name}: SHA-256 ${actual}, SHA256SUMS says ${expected}`);
+      }
+      return content(raw, file.name);
+    }));
+    found = { kind: "subset", path: folder, bytes, verified: true };
+  }
+  const images = parseIdx(found.bytes[0], files.images.name, files.images.magic);
+  const labels = parseIdx(found.bytes[1], files.labels.name, files.labels.magic);
+  const tensors = toTensors(images.shape, images.data, files.images.name, labels.shape, labels.data, files.labels.name);
+  const loaded: Loaded = { kind: found.kind, path: found.path, verified: found.verified, ...tensors };
+  if (key !== null) loadedSplits.set(key, loaded);
+  return limited(split, loaded, options);
+}
+
+/** A dataset of the loaded split's first `limit` samples (all without a limit); the split's tensors are not copied. */
+function limited(split: Split, loaded: Loaded, options: LoadFashionMnistOptions): FashionMnist {
+  let { images, labels } = loaded;
+  const available = labels.shape[0];
+  let limitNote = "";
+  if (options.limit !== undefined) {
+    if (options.limit < available) {
+      images = firstRows(images, options.limit);
+      labels = firstRows(labels, options.limit);
+      limitNote = `the first ${options.limit} of ${available}`;
+    } else {
+      limitNote = `limit ${options.limit} ≥ the ${available} available: all`;
+    }
+  }
+  return new FashionMnist(split, images, labels, { kind: loaded.kind, path: loaded.path, verified: loaded.verified, warnings: [] }, limitNote);
+}
+
+/** The split from where loadFashionMnist(options) would load it, if it was loaded before (preloadFashionMnist). */
+export function loadFashionMnistSync(options: LoadFashionMnistOptions = {}): FashionMnist {
+  const split = checkOptions(options);
+  const key = cacheKey(split, options);
+  if (options.files !== undefined && options.source !== "subset") {
+    throw new ValueError("loadFashionMnistSync: picked files are read asynchronously; use `await loadFashionMnist({ files })`");
+  }
+  const known = key === null ? undefined : loadedSplits.get(key);
+  if (!known) {
+    throw new ValueError(`loadFashionMnistSync: a browser fetches data asynchronously, and the ${split} split has not been loaded here yet; `
+      + "use `await loadFashionMnist(...)`, or `await preloadFashionMnist()` once before the synchronous calls");
+  }
+  return limited(split, known, options);
+}
+
+function checkOptions(options: LoadFashionMnistOptions): Split {
+  const split = options.split ?? "train";
+  if (split !== "train" && split !== "test") {
+    throw new ValueError(`loadFashionMnist: split must be "train" or "test", got ${JSON.stringify(split)}`);
+  }
+  if (options.source !== undefined && options.source !== "auto" && options.source !== "subset") {
+    throw new ValueError(`loadFashionMnist: source must be "auto" or "subset", got ${JSON.stringify(options.source)}`);
+  }
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit <= 0)) {
+    throw new ValueError(`loadFashionMnist: limit must be a positive integer, got ${options.limit}`);
+  }
+  if ("dir" in options) {
+    throw new ValueError("loadFashionMnist: a browser has no folders; pass url (a folder URL) or files (from a file picker)");
+  }
+  return split;
+}
+
+function folderUrl(url: string): string {
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  const absolute = new URL(url, base).href;
+  return absolute.endsWith("/") ? absolute : absolute + "/";
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new DataError(`loadFashionMnist: cannot fetch ${url}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!response.ok) throw new DataError(`loadFashionMnist: cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** The .gz file, else the raw one, from a folder URL; decompressed. */
+async function fetchIdx(folder: string, file: FashionMnistFile): Promise<Uint8Array> {
+  try {
+    return await content(await fetchBytes(new URL(file.name, folder).href), file.name);
+  } catch (error) {
+    const rawName = file.name.replace(/\.gz$/, "");
+    try {
+      return await content(await fetchBytes(new URL(rawName, folder).href), rawName);
+    } catch {
+      throw error;
+    }
+  }
+}
+
+/** The IDX bytes of a file: gunzipped when it is gzip (detected by content), bounded against a gzip bomb. */
+async function content(bytes: Uint8Array, name: string): Promise<Uint8Array> {
+  if (!isGzip(bytes)) return bytes;
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > DEFAULT_MAX_INFLATED_BYTES) throw new DataError(`readIdx: ${name} inflates to more than ${DEFAULT_MAX_INFLATED_BYTES} bytes`);
+      parts.push(value);
+    }
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw new DataError(`readIdx: ${name} is not a valid gzip file (${String(error)}): the file is truncated or corrupted; fetch it again`);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) { out.set(part, at); at += part.length; }
+  return out;
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+async function official(contents: Uint8Array[], files: readonly FashionMnistFile[]): Promise<boolean> {
+  for (let i = 0; i < files.length; i++) {
+    if (contents[i].length !== files[i].contentBytes || await sha256(contents[i]) !== files[i].contentSha256) return false;
+  }
+  return true;
+}
+
+function parseChecksums(text: string, path: string): Map<string, string> {
+  const sums = new Map<string, string>();
+  for (const [lineIndex, line] of text.split("\n").entries()) {
+    if (line.trim() === "") continue;
+    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trim());
+    if (!match) throw new DataError(`loadFashionMnist: ${path} line ${lineIndex + 1} is not "<sha256>  <file name>"`);
+    sums.set(match[2], match[1]);
+  }
+  return sums;
+}
+
+function firstRows(source: Tensor, count: number): Tensor {
+  const rowSize = source.size / source.shape[0];
+  return new Tensor(source.data.slice(0, count * rowSize), [count, ...source.shape.slice(1)]);
+}
+
+const SOURCE_NAMES: Record<SourceKind, string> = {
+  files: "the files picked",
+  url: "the course's copy",
+  subset: "the subset served with this site",
+};
+
+function describe(dataset: FashionMnist, limitNote: string): string {
+  const { source, split } = dataset;
+  const what = limitNote ? `${dataset.length} images (${limitNote})` : `${dataset.length} images`;
+  const check = source.kind === "subset" ? "SHA256SUMS checked"
+    : source.verified ? "official SHA-256 verified" : "not the official files' checksums";
+  let line = `Fashion-MNIST ${split}: ${what} from ${SOURCE_NAMES[source.kind]} (${source.path}), ${check}`;
+  if (source.kind === "subset") {
+    line += `; the full ${FASHION_MNIST_FILES[split].count} come from loadFashionMnist({ files }) with the official files, or a URL`;
+  }
+  return line;
+}

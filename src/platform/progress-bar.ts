@@ -1,0 +1,2 @@
+// The training progress bar in a terminal (cli-progress, which needs Node's readline).
+export { default } from "cli-progress";
