@@ -2,7 +2,7 @@
 // serving) that receives the module, the shared memory and the control block in its first message. Only a
 // cross-origin isolated page can share memory with it; elsewhere the kernels run on one thread
 // (system.browser.ts reports one usable core) and the control block is a plain ArrayBuffer.
-import type { WasmMemory, WasmModule } from "../kernels/wasm/webassembly.js";
+import type { WasmMemory, WasmModule } from "./webassembly.js";
 
 export interface HelperData {
   module: WasmModule;

@@ -1,7 +1,7 @@
 // The kernels' helper thread, seen from Node: a worker_threads Worker running `loop` with the module, memory
 // and control block it shares with the calling thread.
 import { Worker } from "node:worker_threads";
-import type { WasmMemory, WasmModule } from "../kernels/wasm/webassembly.js";
+import type { WasmMemory, WasmModule } from "./webassembly.js";
 
 /** What the helper's loop sees as `module`, `memory`, `control` and `names`. */
 export interface HelperData {

@@ -2,7 +2,7 @@
 // kernel call (the browser entry, src/browser.ts, awaits loadWasm at import), then handed out synchronously.
 // Browsers refuse to compile large modules synchronously on a page's main thread, so there is no lazy path.
 import { ConvlabError } from "../errors.js";
-import type { WasmModule } from "../kernels/wasm/webassembly.js";
+import type { WasmModule } from "./webassembly.js";
 
 export type WasmName = "gemm" | "conv";
 const NAMES: readonly WasmName[] = ["gemm", "conv"];

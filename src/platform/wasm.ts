@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConvlabError } from "../errors.js";
-import { WebAssembly, type WasmModule } from "../kernels/wasm/webassembly.js";
+import { WebAssembly, type WasmModule } from "./webassembly.js";
 
 /** The two modules build:wasm compiles: asm/gemm.ts (the float32 gemm) and asm/conv.ts (conv, pool, activations). */
 export type WasmName = "gemm" | "conv";

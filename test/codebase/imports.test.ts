@@ -15,17 +15,17 @@ interface Rule {
   mayImport: string[];
 }
 
-/** The table's rows: first cell the unit (`src/ops` or `src/errors.ts`), last cell what it may import. */
+/** The table's rows: first cell the unit(s) (`src/ops` or `src/errors.ts`), last cell what it may import. */
 function readRules(markdown: string): Rule[] {
   const section = markdown.slice(markdown.indexOf("## Folders and what each may import"));
   const rules: Rule[] = [];
   for (const line of section.split("\n")) {
     if (!line.startsWith("| `")) continue;
     const cells = line.split("|").slice(1, -1).map((cell) => cell.trim());
-    const unit = /^`([^`]+)`$/.exec(cells[0])?.[1];
-    if (!unit) continue;
+    // The first cell names one unit or several that share the row (`src/index.ts`, `src/browser.ts`).
+    const units = [...cells[0].matchAll(/`([^`]+)`/g)].map((match) => match[1]);
     const mayImport = [...cells[cells.length - 1].matchAll(/`([^`]+)`/g)].map((match) => match[1]);
-    rules.push({ unit, mayImport });
+    for (const unit of units) rules.push({ unit, mayImport });
   }
   return rules;
 }

@@ -12,7 +12,7 @@ import { getNumThreads, setNumThreads } from "../../src/kernels/threads.js";
 import { ShapeError, ValueError } from "../../src/errors.js";
 import { KernelThreads } from "../../src/kernels/wasm/kernel-threads.js";
 // The kernels' own typing of the WebAssembly API (the DOM lib the browser tests type-check with has another).
-import { WebAssembly as Wasm } from "../../src/kernels/wasm/webassembly.js";
+import { WebAssembly as Wasm } from "../../src/platform/webassembly.js";
 
 interface KernelExports {
   scratchStart(): number;

@@ -14,7 +14,7 @@
 import { wasmModule, type WasmName } from "../../platform/wasm.js";
 import { getNumThreads } from "../threads.js";
 import { KernelThreads, type ChunkPlan } from "./kernel-threads.js";
-import { WebAssembly, type WasmMemory } from "./webassembly.js";
+import { WebAssembly, type WasmMemory } from "../../platform/webassembly.js";
 
 export const PAGE_BYTES = 65536;
 /** Must equal --maximumMemory in the build:wasm script (pages of 64 KiB): 2 GiB. */

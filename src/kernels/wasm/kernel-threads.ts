@@ -12,7 +12,7 @@
 
 import { sharedBuffer, startHelperThread, waitWhile } from "../../platform/helper-thread.js";
 import { ConvlabError } from "../../errors.js";
-import type { WasmMemory, WasmModule } from "./webassembly.js";
+import type { WasmMemory, WasmModule } from "../../platform/webassembly.js";
 
 /**
  * One kernel call cut into chunks of `chunkSize` items out of `total`. Chunk k, run by thread t (0 the caller,
