@@ -135,7 +135,8 @@ export function courseLesson(lesson: Lesson): CourseLesson {
     if (cell.options.points !== undefined) {
       testCount++;
       const gradeId = `solution-${solutionCount}-tests${testCount > 1 ? `-${testCount}` : ""}`;
-      const { points, hidden } = cell.options;
+      const points = cell.options.points;
+      const hidden = cell.options.hidden === true;
       exercises.push({ gradeId, kind: "tests", source: cell.code, points, hidden, origin });
       if (hidden) hiddenFromStudents.push(index);
       const metadata = (): Record<string, unknown> => ({

@@ -32,7 +32,7 @@ export interface CellOptions {
    */
   points?: number;
   /** `//| hidden`: a test (`points`) left out of the student edition; nbgrader puts it back when it autogrades. */
-  hidden: boolean;
+  hidden?: boolean;
 }
 
 export const OPTION_PREFIX = "//|";
@@ -83,7 +83,7 @@ export function parseCellOptions(
   codeLines: string[],
   firstLine: number,
 ): { options: CellOptions; optionLineCount: number; problems: LessonProblem[] } {
-  const options: CellOptions = { skip: false, hideInput: false, checks: false, hidden: false };
+  const options: CellOptions = { skip: false, hideInput: false, checks: false };
   const problems: LessonProblem[] = [];
   const seen = new Set<string>();
   let optionLineCount = 0;
