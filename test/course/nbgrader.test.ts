@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseLesson } from "../../tools/lessons/parse.js";
 import { jupyterEnv, REPO_ROOT } from "../helpers/jupyter.js";
 
 const LESSONS = ["02-cross-correlation", "06-padding-and-stride"];
@@ -199,6 +200,11 @@ describe("course editions", () => {
       const student = readNotebook(join(course, "student", "notebooks", `${lesson}.ipynb`));
       expect(release.cells.map(text)).toEqual(student.cells.map(text));
       expect(release.cells.map((cell) => cell.metadata.nbgrader?.grade_id ?? null)).toEqual(student.cells.map((cell) => cell.metadata.nbgrader?.grade_id ?? null));
+      // The points of the tests, in order, are the ones the lesson's //| points lines give.
+      const declared = parseLesson(`lessons/${lesson}.md`, readFileSync(join(REPO_ROOT, "lessons", `${lesson}.md`), "utf8"))
+        .cells.flatMap((cell) => (cell.kind === "code" && cell.options.points !== undefined ? [cell.options.points] : []));
+      const tests = release.cells.filter((cell) => cell.cell_type === "code" && cell.metadata.nbgrader?.grade);
+      expect(tests.map((cell) => cell.metadata.nbgrader!.points)).toEqual(declared);
     }
   }, 600_000);
 
