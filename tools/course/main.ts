@@ -85,7 +85,8 @@ async function main(): Promise<number> {
   console.log(`\nCourse folder: ${out}${kept ? " (the class's submissions and gradebook there were kept)" : ""}`);
   console.log(`  hand out:   ${join(out, "student", "notebooks")}${results ? `  and  ${pathToFileURL(join(out, "student", "site", "index.html")).href}` : ""}`);
   console.log(`  instructor: ${join(out, "instructor")}`);
-  console.log(`  nbgrader:   cd ${out} && nbgrader generate_assignment <lesson>   (lessons/README.md, "Teaching a class")`);
+  const where = args.out ? `CONVLAB_COURSE_DIR=${out} ` : "";
+  console.log(`  nbgrader:   ${where}npm run nbgrader -- generate_assignment <lesson>   (lessons/README.md, "Teaching a class")`);
   return 0;
 }
 
