@@ -21,6 +21,8 @@ const USAGE = `usage: convlab <command> [options]   (run inside a course reposit
                                     (--only 01,03  --lang en|zh  --full  --no-kernel)
   convlab site                      run every lesson; write out/notebooks/ (executed) and out/site/ (HTML)
                                     (--quick  --only 01,03)
+  convlab course                    the course folder out/course/: student and instructor editions (notebooks,
+                                    site), nbgrader's source/ (--quick  --only 02,06  --no-site  --out DIR)
   convlab kernel install            register the Jupyter kernel "TypeScript (convlab)" (--prefix DIR)
   convlab train                     train LeNet on Fashion-MNIST (--help for its options)
 
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
   "lessons lint": { script: "lessons/cli.js", leading: ["lint"], peers: ["markdown-it", "katex"], course: true },
   "notebooks": { script: "lessons/cli.js", leading: ["notebooks"], peers: ["markdown-it", "katex"], course: true },
   "site": { script: "main.js", leading: [], peers: ["markdown-it", "katex", "highlight.js", "minisearch", "tslab", "zeromq"], course: true },
+  "course": { script: "course/main.js", leading: [], peers: ["markdown-it", "katex", "highlight.js", "minisearch", "tslab", "zeromq"], course: true },
   "kernel install": { script: "kernel/install.js", leading: [], peers: ["tslab", "zeromq"], course: false },
   "train": { script: "train.js", leading: [], peers: [], course: false },
 };

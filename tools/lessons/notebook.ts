@@ -3,6 +3,7 @@
 
 import { languageInfo } from "../kernel/kernel-info.js";
 import { type CodeCell, type Lesson, type LessonCell, LessonLintError } from "./parse.js";
+import { prosePieces } from "./answers.js";
 import { RAISES_TAG, raisesMetadata } from "./raises.js";
 import { joinCjkLines } from "./cjk-lines.js";
 import { escapeRawHtml } from "./raw-html.js";
@@ -40,19 +41,21 @@ export function splitSourceLines(text: string): string[] {
 }
 
 /** Cell ids must match ^[a-zA-Z0-9-_]+$ and be at most 64 characters. */
-function cellId(slug: string, index: string): string {
+export function cellId(slug: string, index: string): string {
   const suffix = `-${index}`;
   return slug.replace(/[^a-zA-Z0-9-_]/g, "-").slice(0, 64 - suffix.length) + suffix;
 }
 
-function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknown> {
+export function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknown> {
   const convlab: Record<string, unknown> = { source: `${lesson.file}:${cell.line}` };
-  const { raises, timeoutSeconds, skip, ci, hideInput, checks } = cell.options;
+  const { raises, timeoutSeconds, skip, ci, hideInput, checks, points, hidden } = cell.options;
   if (raises) convlab.raises = raisesMetadata(raises);
   if (timeoutSeconds !== undefined) convlab.timeout = timeoutSeconds;
   if (skip) convlab.skip = true;
   if (ci) convlab.ci = ci;
   if (checks) convlab.checks = true;
+  if (points !== undefined) convlab.points = points;
+  if (hidden) convlab.hidden = true;
   const metadata: Record<string, unknown> = { convlab };
   const tags: string[] = [];
   if (hideInput) {
@@ -70,6 +73,9 @@ function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string, unknow
   if (tags.length > 0) metadata.tags = tags;
   return metadata;
 }
+
+/** The first line of a model answer's cell in notebooks/ (the site says it in the fold's summary). */
+export const MODEL_ANSWER_TITLE = "**Model answer.**";
 
 /** The source of the empty cell before each worked solution: only a comment, so it runs as an empty cell. */
 export const ANSWER_PROMPT = "// Your answer: try the exercise here first, then open the solution below.";
@@ -90,13 +96,24 @@ function answerCell(lesson: Lesson, cell: CodeCell, index: number): NotebookCell
 function notebookCells(lesson: Lesson, cell: LessonCell, index: number): NotebookCell[] {
   const id = cellId(lesson.slug, String(index));
   if (cell.kind === "markdown") {
-    // Raw HTML is text on the site; other renderers (nbconvert's HTML export) would run it.
-    // Chinese lines joined where Jupyter would show a line break as a space (./cjk-lines.ts).
-    const prose = escapeRawHtml(joinCjkLines(cell.source));
-    if (prose === null) {
-      throw new LessonLintError(lesson.file, [{ line: cell.line, message: "raw HTML in this paragraph could not be escaped for the notebook; write it as text or in `code`" }]);
-    }
-    return [{ id, cell_type: "markdown", metadata: { convlab: { source: `${lesson.file}:${cell.line}` } }, source: splitSourceLines(prose) }];
+    // A model answer (```answer) is a cell of its own, opened collapsed like a worked solution.
+    return prosePieces(cell, lesson.file).map((piece, pieceIndex) => {
+      // Raw HTML is text on the site; other renderers (nbconvert's HTML export) would run it.
+      // Chinese lines joined where Jupyter would show a line break as a space (./cjk-lines.ts).
+      const prose = escapeRawHtml(joinCjkLines(piece.source));
+      if (prose === null) {
+        throw new LessonLintError(lesson.file, [{ line: piece.line, message: "raw HTML in this paragraph could not be escaped for the notebook; write it as text or in `code`" }]);
+      }
+      const pieceId = pieceIndex === 0 ? id : cellId(lesson.slug, `${index}-${pieceIndex}`);
+      const convlab = { source: `${lesson.file}:${piece.line}` };
+      if (piece.kind === "prose") return { id: pieceId, cell_type: "markdown", metadata: { convlab }, source: splitSourceLines(prose) };
+      return {
+        id: pieceId,
+        cell_type: "markdown",
+        metadata: { convlab: { ...convlab, answer: "model", points: piece.points }, jupyter: { source_hidden: true }, tags: ["model-answer"] },
+        source: splitSourceLines(`${MODEL_ANSWER_TITLE}\n\n${prose}`),
+      };
+    });
   }
   const code: NotebookCell = {
     id,

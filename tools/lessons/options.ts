@@ -32,6 +32,13 @@ export interface CellOptions {
    * A lint error in an English lesson.
    */
   zhOnly: boolean;
+  /**
+   * `//| points: 2`: an autograded test of the exercise whose worked solution (`hide-input`) comes before it; a
+   * checks cell worth that many points in the course editions (nbgrader's "autograder tests" cell).
+   */
+  points?: number;
+  /** `//| hidden`: a test (`points`) left out of the student edition; nbgrader puts it back when it autogrades. */
+  hidden?: boolean;
 }
 
 export const OPTION_PREFIX = "//|";
@@ -42,7 +49,7 @@ export interface LessonProblem {
   message: string;
 }
 
-const OPTION_NAMES = ["raises", "timeout", "skip", "ci", "hide-input", "checks", "zh-only"] as const;
+const OPTION_NAMES = ["raises", "timeout", "skip", "ci", "hide-input", "checks", "points", "hidden", "zh-only"] as const;
 
 const RAISES_FLAGS = ["i", "m", "s", "u"];
 
@@ -102,7 +109,7 @@ export function parseCellOptions(
       continue;
     }
     seen.add(name);
-    const takesValue = name === "raises" || name === "timeout" || name === "ci";
+    const takesValue = name === "raises" || name === "timeout" || name === "ci" || name === "points";
     if (takesValue && !value) {
       problems.push({ line, message: `cell option "${name}" needs a value` });
       continue;
@@ -124,7 +131,17 @@ export function parseCellOptions(
       const ci = parseCi(value!);
       if (typeof ci === "string") problems.push({ line, message: ci });
       else options.ci = ci;
-    } else if (name === "skip") options.skip = true;
+    } else if (name === "points") {
+      const points = Number(value);
+      if (!Number.isFinite(points) || points <= 0) {
+        problems.push({ line, message: `points: expected a positive number of points, got "${value}"` });
+      } else {
+        // A test cell is a checks cell: assertions only, collapsed for the reader of the lesson.
+        options.points = points;
+        options.checks = true;
+      }
+    } else if (name === "hidden") options.hidden = true;
+    else if (name === "skip") options.skip = true;
     else if (name === "hide-input") options.hideInput = true;
     else if (name === "zh-only") options.zhOnly = true;
     else options.checks = true;
@@ -147,9 +164,11 @@ export function parseCellOptions(
  * (`raises`), both of which the learner is meant to open and read.
  */
 function checksCellProblems(options: CellOptions, code: string[], firstLine: number): LessonProblem[] {
-  if (!options.checks) return [];
   const problems: LessonProblem[] = [];
   const add = (message: string) => problems.push({ line: firstLine, message });
+  if (options.hidden && options.points === undefined) add(`cell option "hidden" needs "points": only an exercise's test can be hidden`);
+  if (options.points !== undefined && options.skip) add(`cell options "points" and "skip" do not go together: a test that never runs grades nothing`);
+  if (!options.checks) return problems;
   if (options.hideInput) {
     add(`cell options "checks" and "hide-input" do not go together: a worked solution is for the learner to open and read`);
   }

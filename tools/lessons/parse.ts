@@ -53,6 +53,11 @@ export const LESSON_FILE_PATTERN = /^\d\d-[a-z0-9]+(?:-[a-z0-9]+)*\.md$/;
 const CODE_LANGUAGES = new Set(["ts", "typescript"]);
 /** Fences shown as they are inside the prose (diagrams, formulas laid out by hand): never executed. */
 const DISPLAY_LANGUAGES = new Set(["", "text"]);
+/**
+ * ```` ```answer ```` holds the model answer (Markdown) to a question the learner answers in words: shown folded
+ * on the site, kept in the prose of notebooks/, a hand-graded answer cell in the course editions (tools/course).
+ */
+export const ANSWER_FENCE = "answer";
 /** Lines that are an output pasted from a notebook; outputs are produced by running the lesson, never written. */
 const PASTED_OUTPUT_LINE = /^\s*(Out|In)\s*\[\s*\d*\s*\]:?/;
 
@@ -112,10 +117,19 @@ export function parseLesson(file: string, text: string): Lesson {
     const closed = fenceIsClosed(lines, start, end, token.markup);
     if (!closed) problems.push({ line: start + 1, message: `unclosed code fence ${token.markup}${token.info}` });
     const isCode = CODE_LANGUAGES.has(language);
+    if (language === ANSWER_FENCE) {
+      if (token.level > 0) problems.push({ line: start + 1, message: "an answer fence must be at the top level (not inside a list or quote)" });
+      if (token.content.trim() === "") problems.push({ line: start + 1, message: "an answer fence is empty: write the model answer in it" });
+      const points = token.info.trim().split(/\s+/)[1];
+      if (points !== undefined && !(Number(points) > 0)) {
+        problems.push({ line: start + 1, message: `an answer fence's points must be a positive number (\`\`\`answer 2), got "${points}"` });
+      }
+      continue;
+    }
     if (!isCode && !DISPLAY_LANGUAGES.has(language)) {
       const hint = /^(out|output|outputs|result|stdout|stderr)$/.test(language)
         ? " (outputs are produced by running the lesson; do not paste them)"
-        : ` (allowed: ts, typescript, text, or no language)`;
+        : ` (allowed: ts, typescript, text, answer, or no language)`;
       problems.push({ line: start + 1, message: `code fence language "${token.info.trim()}" is not allowed${hint}` });
       continue;
     }
@@ -178,8 +192,16 @@ export function langOfLessonFile(file: string): LessonLang {
 /** Problems that need the whole cell: `ci` keys must name a declaration, raises cells cannot import. */
 function checkCodeCells(cells: LessonCell[]): LessonProblem[] {
   const problems: LessonProblem[] = [];
+  let previousCode: CodeCell | null = null;
   for (const cell of cells) {
     if (cell.kind !== "code") continue;
+    if (cell.options.points !== undefined && !(previousCode && (previousCode.options.hideInput || previousCode.options.points !== undefined))) {
+      problems.push({
+        line: cell.line,
+        message: `a test cell (points) must follow its exercise's worked solution (a hide-input cell, or another test cell of it)`,
+      });
+    }
+    previousCode = cell;
     const codeLines = cell.code.split("\n");
     for (const name of Object.keys(cell.options.ci ?? {})) {
       const matches = codeLines.filter((line) => ciDeclarationPattern(name).test(line)).length;

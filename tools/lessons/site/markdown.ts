@@ -47,11 +47,28 @@ function headingPlugin(markdown: MarkdownItInstance): void {
   });
 }
 
+/**
+ * A ```` ```answer ```` fence (a question's model answer, in Markdown) is folded like a worked solution; its text is
+ * rendered as prose. The student edition of the course (tools/course) removes these fences before rendering.
+ */
+function answerPlugin(markdown: MarkdownItInstance): void {
+  const fence = markdown.renderer.rules.fence!;
+  markdown.renderer.rules.fence = (tokens, index, options, env, self) => {
+    const token = tokens[index];
+    if (token.info.trim().split(/\s+/)[0].toLowerCase() !== "answer") return fence(tokens, index, options, env, self);
+    const pageEnv = env as Partial<PageEnv>;
+    // Its own heading bookkeeping would add to the page's contents; an answer has no headings worth listing.
+    const inner = markdown.render(token.content, { file: pageEnv.file, line: (pageEnv.line ?? 1) + (token.map?.[0] ?? 0) + 1 });
+    return `<details class="solution answer"><summary>Model answer</summary><div class="answer-text">${inner}</div></details>\n`;
+  };
+}
+
 const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
 markdown.use(katexPlugin);
 // A line break between two Chinese characters is no space (./cjk-lines.ts).
 markdown.core.ruler.push("cjk_soft_breaks", (state: StateCore) => dropCjkSoftBreaks(state.tokens));
 markdown.use(headingPlugin);
+markdown.use(answerPlugin);
 
 /** One markdown cell as HTML; `line` is the lesson line of the cell's first line (for math errors). */
 export function renderProse(source: string, env: PageEnv, line: number): string {
