@@ -7,7 +7,7 @@ import { gemm, gemmReference, WASM_MIN_MULTIPLY_ADDS } from "../../src/kernels/g
 import {
   gemmWasm, TWO_THREADS_MIN_MULTIPLY_ADDS,
 } from "../../src/kernels/wasm/gemm-wasm.js";
-import { readWasmBytes, wasmPath } from "../../src/kernels/wasm/kernel-module.js";
+import { wasmModule, wasmPath } from "../../src/platform/wasm.js";
 import { getNumThreads, setNumThreads } from "../../src/kernels/threads.js";
 import { ShapeError, ValueError } from "../../src/errors.js";
 import { KernelThreads } from "../../src/kernels/wasm/kernel-threads.js";
@@ -219,7 +219,7 @@ describe("gemmWasm on two threads", () => {
 
   test("the helper thread computes its chunks into shared memory (this thread waits for it to take one)", () => {
     const M = 64, N = 16 * 20, K = 40;
-    const module = new Wasm.Module(readWasmBytes("gemm", "gemm"));
+    const module = wasmModule("gemm");
     const memory = new Wasm.Memory({ initial: 64, maximum: 32768, shared: true });
     const kernel = new Wasm.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     const work = kernel.scratchStart(), helperWork = work + kernel.workspaceBytes(M);

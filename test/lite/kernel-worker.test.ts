@@ -2,11 +2,15 @@
 // TypeScript compiler and the real library for `import … from "convlab"`: the messages a cell produces —
 // streams, display / update_display, execute_result, replies with errors naming the cell line — declarations
 // kept from cell to cell, top-level await, and an interrupt set from another thread stopping a busy loop.
-import ts from "typescript";
+import typescript from "typescript";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, test } from "vitest";
 import { KernelWorker, formatValue, type FromWorker } from "../../lite/kernel/src/protocol.js";
 import { rewriteCell, lineMapOf } from "../../lite/kernel/src/executor.js";
+
+// The kernel is typed against the TypeScript in lite/kernel/node_modules when that is installed; the compiler
+// here is the repository's, the same API.
+const ts = typescript as unknown as ConstructorParameters<typeof KernelWorker>[0];
 
 const KERNEL_API_KEY = Symbol.for("convlab.kernel");
 

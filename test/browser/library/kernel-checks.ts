@@ -8,7 +8,8 @@ import { relu, sigmoid, sigmoidBackwardReference, sigmoidReference } from "../..
 import { crossEntropy } from "../../../src/ops/loss.js";
 import { gemmReference } from "../../../src/kernels/gemm.js";
 import { gemmWasm } from "../../../src/kernels/wasm/gemm-wasm.js";
-import { convHelperChunks, convChannelsEligible, convDirectEligible } from "../../../src/kernels/wasm/conv-wasm.js";
+import { convHelperChunks } from "../../../src/kernels/wasm/conv-module.js";
+import { canRunChannels, canRunRows } from "../../../src/ops/conv-plan.js";
 import { getNumThreads, setNumThreads } from "../../../src/kernels/threads.js";
 import { Generator, manualSeed } from "../../../src/tensor/random.js";
 import { randn } from "../../../src/tensor/creation.js";
@@ -87,8 +88,8 @@ function check(name: string, body: () => string | null): void {
 
 function convChecks(): void {
   const lenet1: Case = { input: [64, 1, 28, 28], weight: [6, 1, 5, 5], bias: true, options: { padding: 2 }, inputGrad: false };
-  check(`conv2d direct kernel (LeNet conv1): ${caseName(lenet1)}`, () => {
-    if (!convDirectEligible(conv2dInfo(lenet1.input, lenet1.weight, lenet1.options))) return "not eligible for the direct kernel";
+  check(`conv2d rows kernel (LeNet conv1): ${caseName(lenet1)}`, () => {
+    if (!canRunRows(conv2dInfo(lenet1.input, lenet1.weight, lenet1.options))) return "the rows kernel cannot run it";
     const fast = runConv("fast", lenet1, 3), readable = runConv("readable", lenet1, 3);
     const out = differingBits(fast.out, readable.out), gb = differingBits(fast.gb, readable.gb), gw = relativeError(fast.gw, readable.gw);
     return out === 0 && gb === 0 && gw < 1e-5 && gw > 0 ? null : `out bits ${out}, bias grad bits ${gb}, weight grad rel ${gw}`;
@@ -124,8 +125,8 @@ function convChecks(): void {
     { input: [2, 20, 7, 6], weight: [32, 20, 4, 4], bias: false, options: { padding: [1, 2], stride: [1, 2] } },
   ];
   for (const [k, c] of channels.entries()) {
-    check(`conv2d channel-vectorized kernel ${k}: ${caseName(c)}`, () => {
-      if (!convChannelsEligible(conv2dInfo(c.input, c.weight, c.options))) return "not eligible for the channel kernel";
+    check(`conv2d channels kernel ${k}: ${caseName(c)}`, () => {
+      if (!canRunChannels(conv2dInfo(c.input, c.weight, c.options))) return "the channels kernel cannot run it";
       const fast = runConv("fast", c, 300 + k), readable = runConv("readable", c, 300 + k);
       const out = differingBits(fast.out, readable.out);
       const errors = [relativeError(fast.gx, readable.gx), relativeError(fast.gw, readable.gw)];
