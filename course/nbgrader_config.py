@@ -13,7 +13,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Autograding runs every cell in the convlab kernel (the notebooks name it). A cell may run this many seconds; a
 # cell that runs longer (a learner's endless loop) is interrupted, recorded as an error and scores 0, and the
-# notebook goes on. The kernel stops even a tight synchronous loop on interrupt (tools/kernel/README.md).
+# notebook goes on. The kernel stops even a tight synchronous loop on interrupt (tools/jupyter-kernel/README.md).
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jupyterEnv } from "./helpers/jupyter.js";
 import { type CellSpec, NBRUN, type NbrunRun, type RunReport, readReport, runNbrun as runNbrunFor, writeNotebook as writeNotebookOf } from "./helpers/nbrun.js";
-import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "./kernel/kernel-client.js";
+import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "./jupyter-kernel/kernel-client.js";
 
 // Every notebook here is saved with stale outputs from an earlier run, which must not count as execution.
 const writeNotebook = (dir: string, name: string, cells: CellSpec[]) => writeNotebookOf(dir, name, cells, { stale: true });

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jupyterEnv } from "./helpers/jupyter.js";
-import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "./kernel/kernel-client.js";
+import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "./jupyter-kernel/kernel-client.js";
 
 // The venv with nbclient (installed now if needed; fails loudly, never skips, when it cannot be made).
 jupyterEnv();

@@ -22,7 +22,7 @@ export interface ProgressReporter {
   finish(): void;
 }
 
-/** The notebook display API the convlab kernel installs (tools/kernel/display-api.ts). */
+/** The notebook display API the convlab kernel installs (tools/jupyter-kernel/display-api.ts). */
 interface KernelDisplayApi {
   display(data: Record<string, unknown>, options?: { displayId?: string }): string;
   updateDisplay(displayId: string, data: Record<string, unknown>): void;

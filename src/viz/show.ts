@@ -1,6 +1,6 @@
 // show(fig) and liveFigure(): one display message with text/html (plotly.js, interactive), image/svg+xml (our
 // static renderer: saved notebooks on GitHub / nbviewer, untrusted notebooks, print) and text/plain.
-// The kernel's display API is found on globalThis (tools/kernel/display-api.ts), so the library does not
+// The kernel's display API is found on globalThis (tools/jupyter-kernel/display-api.ts), so the library does not
 // import the kernel; the lesson runner installs the same API. Outside both, show() prints the text form.
 import { trainingCurves, type EpochRecord } from "./curves.js";
 import type { Figure } from "./figure.js";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { figureHtml, plotlyLoaderHtml, renderSvg, saveFigure, show } from "../../src/viz/index.js";
 import { galleryFigures } from "../../tools/viz/gallery.js";
-import { installDisplayApi, KERNEL_API_KEY } from "../../tools/kernel/display-api.js";
+import { installDisplayApi, KERNEL_API_KEY } from "../../tools/jupyter-kernel/display-api.js";
 import { BROWSER_WORK, inkedPixels, launchChromium, NO_CHROMIUM, SCREENSHOTS, watchedPage } from "./chromium.js";
 
 const figures = galleryFigures();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lessonToNotebook, serializeNotebook } from "../../tools/lessons/notebook.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
 import { venvPython } from "../helpers/jupyter.js";
-import { installKernelSpec, jupyterPathOf } from "../kernel/kernel-client.js";
+import { installKernelSpec, jupyterPathOf } from "../jupyter-kernel/kernel-client.js";
 import { BROWSER_WORK, launchChromium, NO_CHROMIUM, SCREENSHOTS, watchedPage } from "./chromium.js";
 
 const PYTHON = venvPython();

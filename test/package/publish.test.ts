@@ -56,7 +56,7 @@ describe("the npm package", () => {
   it("ships the library, the built tools and the convlab command, and nothing of this repository's own", () => {
     const files = tarballFiles();
     for (const path of ["package/dist/src/index.js", "package/dist/src/index.d.ts", "package/dist/wasm/conv.wasm",
-      "package/dist/tools/cli/main.js", "package/dist/tools/lessons/worker.js", "package/dist/tools/kernel/main.js",
+      "package/dist/tools/cli/main.js", "package/dist/tools/lessons/worker.js", "package/dist/tools/jupyter-kernel/main.js",
       "package/tools/nbrun/execute_notebooks.py"]) {
       expect(files).toContain(path);
     }

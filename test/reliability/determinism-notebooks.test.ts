@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jupyterEnv } from "../helpers/jupyter.js";
-import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "../kernel/kernel-client.js";
+import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "../jupyter-kernel/kernel-client.js";
 import { firstDifference, normaliseOutputs } from "./normalise-outputs.js";
 
 const LESSONS = ["03-conv-layer-that-learns", "09-lenet"];

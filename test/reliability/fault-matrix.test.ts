@@ -13,7 +13,7 @@ import { outputText } from "../../tools/lessons/report.js";
 import { type CellResult, runLesson, WorkerPool } from "../../tools/lessons/runner.js";
 import { runnableSource } from "../../tools/lessons/transform.js";
 import { jupyterEnv } from "../helpers/jupyter.js";
-import { installKernelSpec, jupyterPathOf, KernelClient } from "../kernel/kernel-client.js";
+import { installKernelSpec, jupyterPathOf, KernelClient } from "../jupyter-kernel/kernel-client.js";
 import { FAULT_MATRIX, indexOfCodeCell, lessonOfCase } from "./fault-matrix.js";
 
 const root = repoRoot();

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../kernel/kernel-client.js";
+import { REPO_ROOT } from "../jupyter-kernel/kernel-client.js";
 
 const PROBE = join(REPO_ROOT, "test/reliability/fixtures/rss-per-epoch.mjs");
 const CONVLAB = join(REPO_ROOT, "dist/src/index.js");

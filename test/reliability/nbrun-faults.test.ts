@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jupyterEnv } from "../helpers/jupyter.js";
 import { type NbrunRun, type NotebookReport, readReport, runNbrun, writeNotebook } from "../helpers/nbrun.js";
-import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "../kernel/kernel-client.js";
+import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "../jupyter-kernel/kernel-client.js";
 
 const RUN_LIMIT_MS = 150_000;
 

@@ -1,4 +1,4 @@
-// show() and liveFigure() through the kernel's real display API (tools/kernel/display-api.ts), with a sink
+// show() and liveFigure() through the kernel's real display API (tools/jupyter-kernel/display-api.ts), with a sink
 // that records what the kernel would publish on iopub, as the lesson runner's worker does.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { arange } from "../../src/index.js";
 import { figureHtml, heatmap, liveFigure, mimeBundle, renderSvg, saveFigure, show, trainingCurves } from "../../src/viz/index.js";
 import { encodePng } from "../../src/viz/svg/png.js";
-import { installDisplayApi, KERNEL_API_KEY } from "../../tools/kernel/display-api.js";
+import { installDisplayApi, KERNEL_API_KEY } from "../../tools/jupyter-kernel/display-api.js";
 
 interface Published { content: Record<string, unknown>; isUpdate: boolean }
 

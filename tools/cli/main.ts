@@ -2,7 +2,7 @@
 // `convlab`: the command for course authors (package.json "bin"), in any repository that depends on convlab and
 // has a lessons/ folder — and in this one, whose npm scripts call it too, so there is one code path.
 // Each command runs the same tools module this repository always used (tools/lessons/cli.ts, tools/main.ts,
-// tools/kernel/install.ts, tools/train.ts), pointed at the course through $CONVLAB_COURSE_ROOT; `convlab test`
+// tools/jupyter-kernel/install.ts, tools/train.ts), pointed at the course through $CONVLAB_COURSE_ROOT; `convlab test`
 // is tools/cli/test.ts. The tooling's packages (tslab, zeromq, markdown-it, katex, highlight.js, minisearch) are optional peer dependencies,
 // checked before anything loads them.
 import { pathToFileURL } from "node:url";

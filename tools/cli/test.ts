@@ -94,7 +94,7 @@ function runNotebooks(root: string, lessons: Lesson[], quick: boolean, jupyter: 
   const prefix = jupyter.register ? mkdtempSync(join(tmpdir(), "convlab-kernelspec-")) : null;
   try {
     if (prefix) {
-      const install = spawnSync(process.execPath, [join(tools, "kernel", "install.js"), "--prefix", prefix], { encoding: "utf8" });
+      const install = spawnSync(process.execPath, [join(tools, "jupyter-kernel", "install.js"), "--prefix", prefix], { encoding: "utf8" });
       if (install.status !== 0) throw new Error(`registering the convlab kernel failed:\n${install.stderr}`);
       env.JUPYTER_PATH = [join(prefix, "share", "jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
     }

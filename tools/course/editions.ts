@@ -13,7 +13,7 @@
 
 import { cellId, KERNELSPEC, type Notebook, type NotebookCell, splitSourceLines } from "../lessons/notebook.js";
 import { codeCellMetadata } from "../lessons/notebook.js";
-import { languageInfo } from "../kernel/kernel-info.js";
+import { languageInfo } from "../jupyter-kernel/kernel-info.js";
 import { prosePieces } from "../lessons/answers.js";
 import { type Lesson, type LessonCell, LessonLintError } from "../lessons/parse.js";
 import { escapeRawHtml } from "../lessons/raw-html.js";

@@ -99,7 +99,7 @@ export function sourcesNewerThanBuild(root: string): string[] {
       }
     }
   };
-  for (const folder of ["src", "tools/lessons", "tools/kernel"]) visit(folder);
+  for (const folder of ["src", "tools/lessons", "tools/jupyter-kernel"]) visit(folder);
   return newer;
 }
 

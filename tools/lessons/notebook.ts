@@ -1,7 +1,7 @@
 // Lesson -> nbformat 4.5 notebook. Generated notebooks are byte-stable (ids derived from the slug and cell
 // index, keys sorted, one-space indent like Jupyter's own writer), so `notebooks/` diffs only when lessons change.
 
-import { languageInfo } from "../kernel/kernel-info.js";
+import { languageInfo } from "../jupyter-kernel/kernel-info.js";
 import { type CodeCell, type Lesson, type LessonCell, LessonLintError } from "./parse.js";
 import { prosePieces } from "./answers.js";
 import { RAISES_TAG, raisesMetadata } from "./raises.js";

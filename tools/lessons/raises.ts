@@ -4,7 +4,7 @@
 // in-process runner (worker.ts) checks it here, the notebook runner (tools/nbrun/execute_notebooks.py,
 // `raises_problem`) checks the same fields in Python.
 
-import type { CellError } from "../kernel/cell-runner.js";
+import type { CellError } from "../jupyter-kernel/cell-runner.js";
 import type { ExpectedError } from "./options.js";
 
 /** The expectation as stored in a notebook cell's `metadata.convlab.raises` and sent to the worker. */

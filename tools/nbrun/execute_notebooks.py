@@ -48,7 +48,7 @@ def runnable(cell):
     return cell.cell_type == "code" and cell.source.strip() != ""
 
 
-# The convlab kernel (tools/kernel/main.ts) writes errors thrown later by timers or promises to stderr of the
+# The convlab kernel (tools/jupyter-kernel/main.ts) writes errors thrown later by timers or promises to stderr of the
 # running cell with these prefixes, and still answers "ok": without this check such a notebook would pass.
 LATE_ERROR_PREFIXES = ("Uncaught exception:", "Unhandled promise rejection:")
 

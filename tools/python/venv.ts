@@ -62,7 +62,7 @@ export function pythonEnv(root: string = repoRoot(), options: { quiet?: boolean 
  * Idempotent and atomic (install.js writes through a rename), so parallel callers are safe.
  */
 export function registerKernel(root: string, prefix: string): void {
-  const installer = join(root, "dist", "tools", "kernel", "install.js");
+  const installer = join(root, "dist", "tools", "jupyter-kernel", "install.js");
   if (!existsSync(installer)) throw new Error(`${installer} is missing: run \`npm run build\` first`);
   const run = spawnSync(process.execPath, [installer, "--prefix", prefix, "--quiet"], { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`registering the convlab kernel in ${prefix} failed: ${run.stderr}`);

@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { languageInfo } from "../../../tools/kernel/kernel-info.js";
+import { languageInfo } from "../../../tools/jupyter-kernel/kernel-info.js";
 import { KERNELSPEC } from "../../../tools/lessons/notebook.js";
 import { launchChromium, NO_CHROMIUM, REPO_ROOT, watchedPage } from "../chromium.js";
 import { codeCells, LAB_SCREENSHOTS, menu, openNotebook, startJupyterLab, waitForIdle, type JupyterServer } from "./lab.js";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lintLessons } from "../../../tools/lessons/lint.js";
-import { languageInfo } from "../../../tools/kernel/kernel-info.js";
+import { languageInfo } from "../../../tools/jupyter-kernel/kernel-info.js";
 import { executedNotebook, KERNELSPEC, serializeNotebook } from "../../../tools/lessons/notebook.js";
 import { runLesson, WorkerPool, type CellResult } from "../../../tools/lessons/runner.js";
 import { inkedPixels, launchChromium, NO_CHROMIUM, REPO_ROOT, watchedPage } from "../chromium.js";

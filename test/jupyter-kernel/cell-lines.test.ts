@@ -4,8 +4,8 @@ import { createRequire } from "node:module";
 import type * as ConverterModule from "tslab/dist/converter.js";
 import type * as ExecutorModule from "tslab/dist/executor.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { cellLineOf, framesInCell } from "../../tools/kernel/cell-lines.js";
-import { CellRunner } from "../../tools/kernel/cell-runner.js";
+import { cellLineOf, framesInCell } from "../../tools/jupyter-kernel/cell-lines.js";
+import { CellRunner } from "../../tools/jupyter-kernel/cell-runner.js";
 
 const requireHere = createRequire(import.meta.url);
 const { createConverter } = requireHere("tslab/dist/converter.js") as typeof ConverterModule;

@@ -1,8 +1,8 @@
 // The iopub channel's rate limiter, driven with a recording socket and a frozen clock, so timing on a
 // loaded machine cannot decide the outcome (the end-to-end version lives in kernel-protocol.test.ts).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { IopubChannel, SerialSender, type SendingSocket } from "../../tools/kernel/iopub.js";
-import { createMessage, MessageSigner, type JupyterMessage } from "../../tools/kernel/wire.js";
+import { IopubChannel, SerialSender, type SendingSocket } from "../../tools/jupyter-kernel/iopub.js";
+import { createMessage, MessageSigner, type JupyterMessage } from "../../tools/jupyter-kernel/wire.js";
 
 const signer = new MessageSigner("");
 

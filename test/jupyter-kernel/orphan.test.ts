@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { parentToWatch } from "../../tools/kernel/guard.js";
+import { parentToWatch } from "../../tools/jupyter-kernel/guard.js";
 import { venvPython } from "../helpers/jupyter.js";
 import { installKernelSpec, jupyterPathOf } from "./kernel-client.js";
 

@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import * as zmq from "zeromq";
-import { createMessage, MessageSigner, type JupyterMessage } from "../../tools/kernel/wire.js";
+import { createMessage, MessageSigner, type JupyterMessage } from "../../tools/jupyter-kernel/wire.js";
 
 export { REPO_ROOT } from "../helpers/root.js";
 import { REPO_ROOT } from "../helpers/root.js";
-const INSTALL_SCRIPT = join(REPO_ROOT, "dist/tools/kernel/install.js");
+const INSTALL_SCRIPT = join(REPO_ROOT, "dist/tools/jupyter-kernel/install.js");
 
 /** Installs the kernel spec with the real install script into a fresh prefix; returns the prefix. */
 export function installKernelSpec(): string {

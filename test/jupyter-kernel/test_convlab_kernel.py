@@ -2,14 +2,14 @@
 
 Run from this folder ("test" would otherwise resolve to Python's own test package), after
 `npm run build` and `npm run kernel:install -- --prefix .jupyter-test` in the repository root:
-    cd test/kernel && JUPYTER_PATH=../../.jupyter-test/share/jupyter ../../.venv/bin/python -m unittest -v test_convlab_kernel
-test/kernel/kernel-suite.test.ts does exactly this with a temporary prefix.
+    cd test/jupyter-kernel && JUPYTER_PATH=../../.jupyter-test/share/jupyter ../../.venv/bin/python -m unittest -v test_convlab_kernel
+test/jupyter-kernel/kernel-suite.test.ts does exactly this with a temporary prefix.
 """
 import unittest
 
 import jupyter_kernel_test
 
-# The kernel's display API (tools/kernel/display-api.ts).
+# The kernel's display API (tools/jupyter-kernel/display-api.ts).
 KERNEL = '(globalThis as any)[Symbol.for("convlab.kernel")]'
 
 

@@ -1,5 +1,5 @@
 // Entry point of the "TypeScript (convlab)" Jupyter kernel:
-//   node dist/tools/kernel/main.js --connection-file /path/to/kernel-1234.json
+//   node dist/tools/jupyter-kernel/main.js --connection-file /path/to/kernel-1234.json
 // Cells are compiled and run in this process by tslab's converter and executor, with the
 // notebook's folder (the working directory Jupyter gives us) as their root.
 import { readFileSync } from "node:fs";
@@ -18,7 +18,7 @@ function connectionFileFromArgs(args: string[]): string {
   const flagAt = args.indexOf("--connection-file");
   const path = flagAt >= 0 ? args[flagAt + 1] : undefined;
   if (!path) {
-    process.stderr.write("usage: node dist/tools/kernel/main.js --connection-file FILE\n");
+    process.stderr.write("usage: node dist/tools/jupyter-kernel/main.js --connection-file FILE\n");
     process.exit(2);
   }
   return path;

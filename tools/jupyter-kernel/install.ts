@@ -22,7 +22,7 @@ export interface KernelSpec {
 export function kernelSpec(kernelMainPath: string): KernelSpec {
   return {
     // --no-force-async-hooks-checks: the kernel's guard may have to terminate a timer callback that never ends
-    // (tools/kernel/guard-thread.ts); without the flag Node aborts the whole kernel when that happens.
+    // (tools/jupyter-kernel/guard-thread.ts); without the flag Node aborts the whole kernel when that happens.
     argv: [process.execPath, "--no-force-async-hooks-checks", kernelMainPath, "--connection-file", "{connection_file}"],
     display_name: "TypeScript (convlab)",
     language: "typescript",
@@ -48,7 +48,7 @@ function parsePrefix(args: string[]): string | null {
 }
 
 function main(): void {
-  // This file is dist/tools/kernel/install.js once built; the kernel entry sits beside it.
+  // This file is dist/tools/jupyter-kernel/install.js once built; the kernel entry sits beside it.
   const kernelMainPath = join(dirname(fileURLToPath(import.meta.url)), "main.js");
   if (!existsSync(kernelMainPath)) {
     process.stderr.write(`kernel:install: ${kernelMainPath} is missing; run \`npm run build\` first\n`);
