@@ -49,6 +49,11 @@ const EN = {
   confusionTitle: (accuracy: string, count: number) => `Confusion matrix: accuracy ${accuracy}% of ${count}`,
   predicted: "predicted", actual: "actual",
   confusionHover: "actual %{y}, predicted %{x}: %{z}",
+  // describeFigure: the text/plain form (terminals, logs, screen readers)
+  figure: "Figure", empty: "empty", note: "note",
+  heatmapSize: (rows: number, columns: number) => `heatmap ${rows}×${columns}`,
+  heatmapPanels: (count: number) => `${count} heatmap panels`,
+  points: (count: number, last: number | undefined) => `${count} points${last !== undefined ? `, last ${last}` : ""}`,
 };
 
 export type FigureText = typeof EN;
@@ -85,6 +90,10 @@ const ZH: FigureText = {
   confusionTitle: (accuracy, count) => `混淆矩阵：${count} 个样本，准确率 ${accuracy}%`,
   predicted: "预测类别", actual: "真实类别",
   confusionHover: "真实类别 %{y}，预测类别 %{x}：%{z}",
+  figure: "图", empty: "空", note: "注",
+  heatmapSize: (rows, columns) => `热图 ${rows}×${columns}`,
+  heatmapPanels: (count) => `${count} 个热图`,
+  points: (count, last) => `${count} 个点${last !== undefined ? `，最后一个为 ${last}` : ""}`,
 };
 
 const TABLES: Record<Locale, FigureText> = { en: EN, "zh-CN": ZH };

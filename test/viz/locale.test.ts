@@ -95,6 +95,10 @@ describe("each builder in both locales", () => {
     expect(texts(en)).toContain("gaps: train loss at epoch 2 is NaN");
     const svg = viz.renderSvg(zh);
     for (const word of ["训练损失", "训练准确率", "测试准确率", "迭代周期"]) expect(svg).toContain(word);
+    viz.setLocale("zh-CN");
+    expect(viz.describeFigure(zh)).toBe("<训练: 训练损失: 2 个点，最后一个为 1; 训练准确率: 2 个点，最后一个为 0.6; 测试准确率: 2 个点，最后一个为 0.5>\n  注: 空缺：第 2 个迭代周期的训练损失为 NaN");
+    viz.setLocale("en");
+    expect(viz.describeFigure(en)).toBe("<Training: train loss: 2 points, last 1; train acc: 2 points, last 0.6; test acc: 2 points, last 0.5>\n  note: gaps: train loss at epoch 2 is NaN");
     const empty = both(() => viz.trainingCurves([], { epochs: 3 }));
     expect(texts(empty.zh)).toContain("还没有迭代周期");
     viz.setLocale("zh-CN");
