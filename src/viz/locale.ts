@@ -72,7 +72,7 @@ const ZH: FigureText = {
   gapAt: (series, epoch, value) => `第 ${epoch} 个迭代周期的${series}为 ${value}`,
   gaps: (list, more) => `空缺：${list}${more > 0 ? `（另有 ${more} 处）` : ""}`,
   waiting: "（图：等待数据）",
-  receptiveTitle: "感受野，逐层",
+  receptiveTitle: "各层的感受野",
   receptiveNote: (i, j, layer) => `${layer} 的输出 [${i}, ${j}]；红色：该单元的感受野，虚线：前一层的感受野`,
   receptivePanel: (layer, unit, size, jump) => `${layer}<br>单元 [${unit[0]}, ${unit[1]}] 看到 ${size[0]}×${size[1]}，跨度 ${jump}`,
   channel: (c) => `通道 ${c}`,

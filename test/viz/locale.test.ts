@@ -108,7 +108,7 @@ describe("each builder in both locales", () => {
   it("receptiveFieldFigure: title, per-layer panel titles and the explanation", () => {
     const { en, zh } = both(() => viz.receptiveFieldFigure(zeros([28, 28]), lenet(), { output: [2, 2] }));
     expect(en.layout.title!.text).toBe("Receptive field, layer by layer");
-    expect(zh.layout.title!.text).toBe("感受野，逐层");
+    expect(zh.layout.title!.text).toBe("各层的感受野");
     expect(texts(zh).some((t) => /单元 \[\d+, \d+\] 看到 \d+×\d+，跨度 \d+/.test(t))).toBe(true);
     expect(texts(zh).some((t) => t.includes("红色：该单元的感受野，虚线：前一层的感受野"))).toBe(true);
     expect(texts(zh).join("")).not.toMatch(/unit|sees|dashed/);
