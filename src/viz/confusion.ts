@@ -7,6 +7,7 @@ import { gridOf } from "./matrix.js";
 import { baseLayout, fitToText, heatmapPanel } from "./panel.js";
 import { plotlyText } from "./text.js";
 import { LATIN_GLYPH_EM, textWidthEm } from "./text-width.js";
+import { figureText } from "./locale.js";
 
 function labelsOf(values: Tensor | readonly number[], name: string, op: string): number[] {
   const list = values instanceof Tensor ? Array.from(values.data as ArrayLike<number>) : [...values];
@@ -42,15 +43,16 @@ export function confusionMatrix(predicted: Tensor | readonly number[], actual: T
   const margin = { l: 40 + Math.min(160, longest * 7.5), r: 90, t: 64, b: 64 };
   const side = classes * cell;
   const accuracy = (100 * correct) / predictions.length;
-  const title = options.title ?? `Confusion matrix: accuracy ${accuracy.toFixed(1)}% of ${predictions.length}`;
+  const words = figureText();
+  const title = options.title ?? words.confusionTitle(accuracy.toFixed(1), predictions.length);
   const layout = baseLayout(Math.round(side + margin.l + margin.r), Math.round(side + margin.t + margin.b), margin, plotlyText(title));
   const panel = heatmapPanel(matrix, 1, {
     colorscale: BLUES, zmin: 0, zmax: Math.max(1, ...counts), showValues: classes <= 12, showscale: true, cellPixels: cell,
   });
   const ticks = { showticklabels: true, tickvals: names.map((_, i) => i), ticktext: names, ticks: "outside" as const };
-  layout.xaxis = { ...panel.xaxis, ...ticks, domain: [0, 1], title: { text: "predicted" } };
-  layout.yaxis = { ...panel.yaxis, ...ticks, domain: [0, 1], title: { text: "actual" } };
+  layout.xaxis = { ...panel.xaxis, ...ticks, domain: [0, 1], title: { text: words.predicted } };
+  layout.yaxis = { ...panel.yaxis, ...ticks, domain: [0, 1], title: { text: words.actual } };
   const heat = panel.traces[0];
-  if (heat.type === "heatmap") heat.hovertemplate = "actual %{y}, predicted %{x}: %{z}<extra></extra>";
+  if (heat.type === "heatmap") heat.hovertemplate = `${words.confusionHover}<extra></extra>`;
   return fitToText({ data: panel.traces, layout });
 }

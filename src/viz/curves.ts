@@ -4,6 +4,7 @@ import { LINE_COLORS } from "./colors.js";
 import type { Figure, ScatterTrace } from "./figure.js";
 import { baseLayout, fitToText, footnote } from "./panel.js";
 import { plotlyText } from "./text.js";
+import { figureText } from "./locale.js";
 
 export interface EpochRecord {
   epoch: number;
@@ -13,9 +14,9 @@ export interface EpochRecord {
 }
 
 const SERIES = [
-  { key: "trainLoss", name: "train loss", dash: "solid" },
-  { key: "trainAcc", name: "train acc", dash: "dash" },
-  { key: "testAcc", name: "test acc", dash: "dot" },
+  { key: "trainLoss", dash: "solid" },
+  { key: "trainAcc", dash: "dash" },
+  { key: "testAcc", dash: "dot" },
 ] as const;
 
 /**
@@ -30,45 +31,47 @@ export function trainingCurves(history: readonly EpochRecord[], options: { title
       throw new ValueError(`${op}: every record needs a finite epoch number, but got ${JSON.stringify(record)}`);
     }
   }
+  const words = figureText();
   const epochs = history.map((r) => r.epoch);
   const data: ScatterTrace[] = [];
   let highest = 1;
   const skipped: string[] = [];
   SERIES.forEach((series, i) => {
+    const name = words[series.key];
     const present = history.some((r) => r[series.key] !== undefined);
     if (!present) return;
     const y = history.map((r) => {
       const v = r[series.key];
       if (v === undefined || !Number.isFinite(v)) {
-        if (v !== undefined) skipped.push(`${series.name} at epoch ${r.epoch} is ${v}`);
+        if (v !== undefined) skipped.push(words.gapAt(name, r.epoch, v));
         return null;
       }
       highest = Math.max(highest, v);
       return Number(v.toPrecision(5));
     });
     data.push({
-      type: "scatter", x: epochs, y, mode: history.length <= 30 ? "lines+markers" : "lines", name: series.name,
+      type: "scatter", x: epochs, y, mode: history.length <= 30 ? "lines+markers" : "lines", name,
       line: { color: LINE_COLORS[i], width: 2.5, dash: series.dash }, marker: { color: LINE_COLORS[i], size: 6 },
-      hovertemplate: `${series.name} %{y:.4f}<extra>epoch %{x}</extra>`,
+      hovertemplate: `${name} %{y:.4f}<extra>${words.epoch} %{x}</extra>`,
     });
   });
   const lastEpoch = Math.max(options.epochs ?? 0, ...epochs, 1);
   const firstEpoch = Math.min(1, ...epochs);
   const margin = { l: 60, r: 150, t: 56, b: skipped.length > 0 ? 80 : 52 };
-  const layout = baseLayout(620, 380, margin, plotlyText(options.title ?? "Training"));
+  const layout = baseLayout(620, 380, margin, plotlyText(options.title ?? words.trainingTitle));
   layout.plot_bgcolor = "#ffffff";
   layout.showlegend = true;
   layout.legend = { x: 1.02, y: 1, xanchor: "left", yanchor: "top", bgcolor: "#ffffff" };
   layout.hovermode = "x unified";
   const axis = { showgrid: true, gridcolor: "#e6e6e6", zeroline: false, showline: true, linecolor: "#444444", ticks: "outside" as const, mirror: true };
-  layout.xaxis = { ...axis, domain: [0, 1], anchor: "y", range: [firstEpoch - 0.2, lastEpoch + 0.2], title: { text: "epoch" } };
+  layout.xaxis = { ...axis, domain: [0, 1], anchor: "y", range: [firstEpoch - 0.2, lastEpoch + 0.2], title: { text: words.epoch } };
   layout.yaxis = { ...axis, domain: [0, 1], anchor: "x", range: [0, Math.ceil(highest * 10.5) / 10] };
   if (lastEpoch - firstEpoch <= 20) layout.xaxis.tickvals = Array.from({ length: lastEpoch - firstEpoch + 1 }, (_, i) => firstEpoch + i);
   if (history.length === 0) {
-    layout.annotations!.push({ text: "no epochs yet", x: 0.5, y: 0.5, xref: "paper", yref: "paper", showarrow: false, font: { size: 14, color: "#888888" } });
+    layout.annotations!.push({ text: words.noEpochs, x: 0.5, y: 0.5, xref: "paper", yref: "paper", showarrow: false, font: { size: 14, color: "#888888" } });
   }
   if (skipped.length > 0) {
-    layout.annotations!.push(footnote(`gaps: ${skipped.slice(0, 3).join("; ")}${skipped.length > 3 ? ` (+${skipped.length - 3} more)` : ""}`, { below: 50 }));
+    layout.annotations!.push(footnote(words.gaps(skipped.slice(0, 3).join("; "), Math.max(0, skipped.length - 3)), { below: 50 }));
   }
   // A long title (a translated one: Chinese characters are a full em wide) widens the figure instead of being cut.
   return fitToText({ data, layout });

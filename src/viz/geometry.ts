@@ -9,6 +9,7 @@ import type { Figure, Shape } from "./figure.js";
 import { finiteRange, gridOf, matrixOf, noteFor, type MatrixInput } from "./matrix.js";
 import { baseLayout, fitToText, footnote, gridLayout, heatmapPanel, panelTitle } from "./panel.js";
 import { plotlyText } from "./text.js";
+import { figureText } from "./locale.js";
 
 type ModelLike = Parameters<typeof receptiveField>[0];
 
@@ -60,11 +61,12 @@ export function receptiveFieldFigure(image: MatrixInput, layers: ModelLike | Ite
   const cell = 160 / span;
   const [low, high] = finiteRange(matrix.values);
   const warning = noteFor(matrix);
-  const explanation = `output [${i}, ${j}] of ${plotlyText(last.name)}; red: the unit's field, dashed: the previous layer's`;
+  const words = figureText();
+  const explanation = words.receptiveNote(i, j, plotlyText(last.name));
   const margin = { l: 12, r: 12, t: 92, b: warning ? 52 : 36 };
   const grid = gridLayout({ rows: Math.ceil(regions.length / columns), columns, panelWidth: (xHigh - xLow + 1) * cell,
     panelHeight: (yHigh - yLow + 1) * cell, gapX: 12, gapY: 46, margin });
-  const layout = baseLayout(grid.width, grid.height, margin, plotlyText(options.title ?? "Receptive field, layer by layer"));
+  const layout = baseLayout(grid.width, grid.height, margin, plotlyText(options.title ?? words.receptiveTitle));
   const data: Figure["data"] = [];
   regions.forEach((region, index) => {
     const panel = heatmapPanel(matrix, index + 1, {
@@ -84,7 +86,7 @@ export function receptiveFieldFigure(image: MatrixInput, layers: ModelLike | Ite
     if (index > 0) layout.shapes!.push(rect(regions[index - 1], true));
     const { row, unit } = region;
     layout.annotations!.push(panelTitle(
-      `${plotlyText(row.name)}<br>unit [${unit[0]}, ${unit[1]}] sees ${row.size[0]}×${row.size[1]}, jump ${row.jump[0]}`,
+      words.receptivePanel(plotlyText(row.name), [unit[0], unit[1]], [row.size[0], row.size[1]], row.jump[0]),
       grid.domains[index], 11));
   });
   if (warning) layout.annotations!.push(footnote(warning));
@@ -127,8 +129,9 @@ export function paddingStrideFigure(options: PaddingStrideOptions): Figure {
   const cell = Math.max(14, Math.min(44, 420 / Math.max(paddedH, paddedW)));
   const margin = { l: 48, r: 24, t: 84, b: outH * outW > MAX_DRAWN_WINDOWS ? 100 : 84 };
   const grid = gridLayout({ rows: 1, columns: 1, panelWidth: paddedW * cell, panelHeight: paddedH * cell, gapX: 0, gapY: 0, margin });
+  const words = figureText();
   const title = options.title === undefined
-    ? `${height}×${width} input, ${kh}×${kw} kernel, padding (${ph}, ${pw}), stride (${sh}, ${sw})<br>→ ${outH}×${outW} output`
+    ? words.paddingStrideTitle(height, width, kh, kw, [ph, pw], [sh, sw], outH, outW)
     : plotlyText(options.title);
   const layout = baseLayout(Math.max(grid.width, 440), grid.height, margin, title);
   const panel = heatmapPanel(matrix, 1, {
@@ -140,14 +143,14 @@ export function paddingStrideFigure(options: PaddingStrideOptions): Figure {
     heat.text = Array.from({ length: paddedH }, (_, r) => Array.from({ length: paddedW }, (_, c) => (cells[r * paddedW + c] === 0 ? "0" : "")));
     heat.texttemplate = "%{text}";
     heat.textfont = { size: Math.max(8, Math.min(13, cell / 3)), color: "#999999" };
-    heat.hovertemplate = "row %{y}, column %{x}<extra></extra>";
+    heat.hovertemplate = `${words.cellHover}<extra></extra>`;
     heat.xgap = 1; heat.ygap = 1;
   }
   const plotWidthFraction = (paddedW * cell) / (layout.width - margin.l - margin.r);
   const fraction = Math.min(1, plotWidthFraction);
   const indices = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
-  layout.xaxis = { ...panel.xaxis, domain: [(1 - fraction) / 2, (1 + fraction) / 2], range: [-pw - 0.5, width + pw - 0.5], title: { text: "column" } };
-  layout.yaxis = { ...panel.yaxis, domain: [0, 1], range: [height + ph - 0.5, -ph - 0.5], title: { text: "row" } };
+  layout.xaxis = { ...panel.xaxis, domain: [(1 - fraction) / 2, (1 + fraction) / 2], range: [-pw - 0.5, width + pw - 0.5], title: { text: words.column } };
+  layout.yaxis = { ...panel.yaxis, domain: [0, 1], range: [height + ph - 0.5, -ph - 0.5], title: { text: words.row } };
   if (paddedW <= 24) layout.xaxis.tickvals = indices(-pw, width + pw - 1);
   if (paddedH <= 24) layout.yaxis.tickvals = indices(-ph, height + ph - 1);
   const data: Figure["data"] = [...panel.traces];
@@ -172,9 +175,9 @@ export function paddingStrideFigure(options: PaddingStrideOptions): Figure {
     type: "scatter", x: corners.x, y: corners.y, mode: total <= 64 ? "markers+text" : "markers", text: corners.text,
     textfont: { size: 11, color: "#000000" }, showlegend: false, name: "window corners",
     marker: { color: "rgba(255, 255, 255, 0.85)", size: total <= 64 ? 16 : 6, symbol: "circle", line: { color: "#333333", width: 1 } },
-    hovertemplate: "window %{text} starts at row %{y}, column %{x}<extra></extra>",
+    hovertemplate: `${words.windowHover}<extra></extra>`,
   });
-  layout.annotations!.push(footnote(`grey cells: zero padding<br>numbered: each window's top-left cell, in visiting order`
-    + (total > MAX_DRAWN_WINDOWS ? `<br>boxes: windows 1, 2 and ${outW + 1}` : ""), { below: 48, warning: false }));
+  layout.annotations!.push(footnote(words.paddingNote
+    + (total > MAX_DRAWN_WINDOWS ? `<br>${words.boxesNote(outW + 1)}` : ""), { below: 48, warning: false }));
   return fitToText({ data, layout });
 }

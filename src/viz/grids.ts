@@ -7,6 +7,7 @@ import { baseLayout, fitToText, footnote, gridLayout, heatmapPanel, panelTitle }
 import { plotlyText } from "./text.js";
 import { colorRange, resolveColorscale } from "./heatmap.js";
 import type { ColorscaleName } from "./colors.js";
+import { figureText } from "./locale.js";
 
 /** More panels than this make an unreadable page and a slow plot; the rest are left out, with a note. */
 export const MAX_PANELS = 128;
@@ -64,11 +65,11 @@ function panelGrid(panels: PanelSpec[], options: GridOptions): Figure {
 function gapNote(values: ArrayLike<number>): string {
   const { nan, positiveInfinity, negativeInfinity } = countNonFinite(values);
   const parts = [[nan, "NaN"], [positiveInfinity, "+Inf"], [negativeInfinity, "-Inf"]].filter(([n]) => Number(n) > 0).map(([n, s]) => `${n} ${s}`);
-  return parts.length > 0 ? `${parts.join(", ")} shown as gaps marked ×` : "";
+  return parts.length > 0 ? figureText().gapsMarked(parts.join(", ")) : "";
 }
 
 function downsampleNote(matrix: Matrix): string {
-  return matrix.step > 1 ? `each panel downsampled ${matrix.sourceRows}×${matrix.sourceColumns} → ${matrix.rows}×${matrix.columns}` : "";
+  return matrix.step > 1 ? figureText().downsampledEach(`${matrix.sourceRows}×${matrix.sourceColumns}`, `${matrix.rows}×${matrix.columns}`) : "";
 }
 
 export interface FeatureMapOptions {
@@ -84,20 +85,21 @@ export function featureMaps(t: MatrixInput, options: FeatureMapOptions = {}): Fi
   const op = "featureMaps";
   const { shape, values } = valuesOf(t, 3, "feature maps (C, H, W)", op);
   const [channels, height, width] = shape;
+  const words = figureText();
   const shown = Math.min(channels, MAX_PANELS);
   const shared = colorRange(gridOf(values, channels * height, width));
   const panels: PanelSpec[] = [];
   for (let c = 0; c < shown; c++) {
     const matrix = gridOf(values, height, width, c * height * width, 128);
     const [zmin, zmax] = options.scale === "shared" ? shared : colorRange(matrix);
-    panels.push({ matrix, title: `channel ${c}`, zmin, zmax });
+    panels.push({ matrix, title: words.channel(c), zmin, zmax });
   }
   const notes = [gapNote(values), downsampleNote(panels[0].matrix),
-    shown < channels ? `showing the first ${shown} of ${channels} channels` : ""];
+    shown < channels ? words.firstChannels(shown, channels) : ""];
   return panelGrid(panels, {
-    title: options.title ?? `Feature maps (${channels}×${height}×${width})`, columns: options.columns ?? Math.min(8, channels),
+    title: options.title ?? words.featureMapsTitle(channels, height, width), columns: options.columns ?? Math.min(8, channels),
     colorscale: resolveColorscale(options.colorscale, VIRIDIS, op), panelPixels: 110, showValues: false, titleLines: 1, notes,
-    explanations: [options.scale === "shared" ? "one colour range for all channels" : "colour range per channel"],
+    explanations: [options.scale === "shared" ? words.sharedRange : words.rangePerChannel],
   });
 }
 
@@ -106,21 +108,22 @@ export function kernelGrid(weight: MatrixInput, options: { title?: string; showV
   const op = "kernelGrid";
   const { shape, values } = valuesOf(weight, 4, "weight (C_out, C_in, kH, kW)", op);
   const [outChannels, inChannels, kh, kw] = shape;
+  const words = figureText();
   const [low, high] = finiteRange(values);
   const bound = Math.max(Math.abs(low), Math.abs(high)) || 1; // symmetric, so white means zero
   const panels: PanelSpec[] = [];
   for (let o = 0; o < outChannels && panels.length < MAX_PANELS; o++) {
     for (let i = 0; i < inChannels && panels.length < MAX_PANELS; i++) {
       const matrix = gridOf(values, kh, kw, (o * inChannels + i) * kh * kw);
-      panels.push({ matrix, title: inChannels === 1 ? `out ${o}` : `${o}, ${i}`, zmin: -bound, zmax: bound });
+      panels.push({ matrix, title: inChannels === 1 ? words.outChannel(o) : `${o}, ${i}`, zmin: -bound, zmax: bound });
     }
   }
   const total = outChannels * inChannels;
   const showValues = options.showValues ?? (kh * kw <= 9 && total <= 8);
-  const notes = [gapNote(values), total > panels.length ? `showing the first ${panels.length} of ${total} kernels` : ""];
-  const explanations = [`blue < 0 < red, range ±${Number(bound.toPrecision(3))}` + (inChannels > 1 ? "; panel title: output channel, input channel" : "")];
+  const notes = [gapNote(values), total > panels.length ? words.firstKernels(panels.length, total) : ""];
+  const explanations = [words.kernelRange(Number(bound.toPrecision(3)), inChannels > 1)];
   return panelGrid(panels, {
-    title: options.title ?? `Kernels (${outChannels}×${inChannels}×${kh}×${kw})`,
+    title: options.title ?? words.kernelsTitle(outChannels, inChannels, kh, kw),
     columns: inChannels === 1 ? Math.min(outChannels, 8) : Math.min(inChannels, 16),
     colorscale: RED_BLUE, panelPixels: showValues ? 44 * Math.max(kh, kw) : 64, showValues, titleLines: 1, notes, explanations,
   });
@@ -145,7 +148,7 @@ export function imageGrid(images: MatrixInput, labels: readonly string[] = [], o
     panels.push({ matrix: gridOf(values, height, width, n * height * width, 128), title: plotlyText(labels[n] ?? ""), zmin, zmax });
   }
   const lines = Math.max(1, ...labels.map((l) => l.split("\n").length));
-  const notes = [gapNote(values), count > panels.length ? `showing the first ${panels.length} of ${count} images` : ""];
+  const notes = [gapNote(values), count > panels.length ? figureText().firstImages(panels.length, count) : ""];
   return panelGrid(panels, {
     title: options.title, columns: options.columns ?? Math.min(8, count), colorscale: GREYS,
     panelPixels: 96, showValues: false, titleLines: labels.length > 0 ? lines : 0, notes,

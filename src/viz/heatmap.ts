@@ -5,6 +5,7 @@ import type { Colorscale, Figure } from "./figure.js";
 import { finiteRange, matrixOf, noteFor, type Matrix, type MatrixInput } from "./matrix.js";
 import { baseLayout, fitToText, footnote, gridLayout, heatmapPanel, panelTitle } from "./panel.js";
 import { formatCell, plotlyText } from "./text.js";
+import { figureText } from "./locale.js";
 
 export interface HeatmapOptions {
   title?: string;
@@ -100,7 +101,8 @@ export function correlationFigure(input: MatrixInput, kernel: MatrixInput, outpu
   const plotWidth = widths.reduce((a, b) => a + b, 0) + 2 * gap, plotHeight = tallest * cell;
   const layout = baseLayout(Math.round(plotWidth + margin.l + margin.r), Math.round(plotHeight + margin.t + margin.b), margin,
     options.title === undefined ? undefined : plotlyText(options.title));
-  const names = ["Input", "Kernel", "Output"];
+  const words = figureText();
+  const names = [words.input, words.kernel, words.output];
   const data: Figure["data"] = [];
   let left = 0;
   matrices.forEach((m, i) => {

@@ -11,4 +11,5 @@ export { show, liveFigure, mimeBundle, type LiveFigure, type MimeBundle } from "
 export { saveFigure, findChromium } from "./save.js";
 export { renderSvg } from "./svg/render.js";
 export { describeFigure } from "./summary.js";
+export { setLocale, getLocale, LOCALES, type Locale } from "./locale.js";
 export { plotlyLoaderHtml, figureHtml, standaloneHtml } from "./html.js";

@@ -2,6 +2,7 @@
 // non-finite values (counted, drawn as marked gaps) and size (large grids are averaged down, with a note).
 import { ShapeError, ValueError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
+import { figureText } from "./locale.js";
 
 /** A row-major grid of values; `step` > 1 when each cell is the mean of a step × step block of the tensor. */
 export interface Matrix {
@@ -110,9 +111,10 @@ export function noteFor(matrix: Matrix): string {
   const { nan, positiveInfinity, negativeInfinity } = matrix.nonFinite;
   const kinds = [[nan, "NaN"], [positiveInfinity, "+Inf"], [negativeInfinity, "-Inf"]] as const;
   const present = kinds.filter(([n]) => n > 0).map(([n, name]) => `${n} ${name}`);
-  if (present.length > 0) parts.push(`${present.join(", ")} shown as gaps marked ×`);
+  const words = figureText();
+  if (present.length > 0) parts.push(words.gapsMarked(present.join(", ")));
   if (matrix.step > 1) {
-    parts.push(`downsampled ${matrix.sourceRows}×${matrix.sourceColumns} → ${matrix.rows}×${matrix.columns} (mean of ${matrix.step}×${matrix.step} blocks)`);
+    parts.push(words.downsampled(`${matrix.sourceRows}×${matrix.sourceColumns}`, `${matrix.rows}×${matrix.columns}`, matrix.step));
   }
   return parts.join("; ");
 }

@@ -4,6 +4,7 @@ import { type Annotation, type Axis, type Colorscale, type Figure, FONT_FAMILY, 
 import { type Matrix } from "./matrix.js";
 import { formatCell, plainLines, roundForJson } from "./text.js";
 import { linesWidthPx } from "./text-width.js";
+import { figureText } from "./locale.js";
 
 /** Non-finite cells beyond this many are left as unmarked gaps (the note still counts them all). */
 const MAX_GAP_MARKERS = 2000;
@@ -51,7 +52,7 @@ export function heatmapPanel(matrix: Matrix, index: number, options: PanelOption
     type: "heatmap", z, x0: half, dx: matrix.step, y0: half, dy: matrix.step,
     colorscale: options.colorscale, zmin: options.zmin, zmax: options.zmax, showscale: options.showscale ?? false,
     xaxis: refs.x, yaxis: refs.y,
-    hovertemplate: "row %{y}, column %{x}: %{z}<extra></extra>",
+    hovertemplate: `${figureText().cellHover}: %{z}<extra></extra>`,
   };
   if (options.name !== undefined) heatmap.name = options.name;
   if (options.showValues) {
@@ -63,7 +64,7 @@ export function heatmapPanel(matrix: Matrix, index: number, options: PanelOption
   if (gapX.length > 0) {
     const marks: ScatterTrace = {
       type: "scatter", x: gapX, y: gapY, mode: "markers", name: "non-finite (gap)", showlegend: false,
-      text: gapText, hovertemplate: "row %{y}, column %{x}: %{text}<extra></extra>",
+      text: gapText, hovertemplate: `${figureText().cellHover}: %{text}<extra></extra>`,
       marker: { symbol: "x", color: "#d62728", size: Math.max(4, Math.min(14, options.cellPixels * 0.6)) },
       xaxis: refs.x, yaxis: refs.y,
     };

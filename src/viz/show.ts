@@ -8,6 +8,7 @@ import { figureHtml, plotlyLoaderHtml } from "./html.js";
 import { renderSvg } from "./svg/render.js";
 import { describeFigure } from "./summary.js";
 import { ValueError } from "../errors.js";
+import { figureText } from "./locale.js";
 
 export type MimeBundle = Record<string, string>;
 
@@ -96,7 +97,7 @@ export function liveFigure(initial?: Figure, options: { epochs?: number; title?:
   let displayId: string | undefined;
   if (api) {
     shipLibrary(api);
-    displayId = api.display(initial ? mimeBundle(initial) : { "text/plain": "(figure: waiting for data)" },
+    displayId = api.display(initial ? mimeBundle(initial) : { "text/plain": figureText().waiting },
       { metadata: VIZ_METADATA });
   } else if (initial) {
     printText(mimeBundle(initial));
