@@ -10,20 +10,15 @@
 // when it starts — and otherwise says to await loadFashionMnist first.
 import { DataError, ValueError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
-import { TensorDataset } from "./dataset.js";
-import { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, type FashionMnistFile, type Split } from "./fashion-mnist-files.js";
+import { checkSplitOptions, describeSplit, FashionMnistDataset, firstSamples, type DataSource as DataSourceOf } from "./fashion-mnist-dataset.js";
+import { FASHION_MNIST_FILES, type FashionMnistFile, type Split } from "./fashion-mnist-files.js";
 import { toTensors } from "./fashion-mnist-tensors.js";
 import { DEFAULT_MAX_INFLATED_BYTES, isGzip, parseIdx } from "./idx-format.js";
 
 export type SourceKind = "files" | "url" | "subset";
 
-export interface DataSource {
-  kind: SourceKind;
-  /** The URL or file names the data was read from. */
-  path: string;
-  verified: boolean;
-  warnings: string[];
-}
+/** Where a split came from (`kind` one of this loader's sources). */
+export type DataSource = DataSourceOf<SourceKind>;
 
 /** A picked file: a File, or any Blob with the official file name. */
 export type NamedBlob = Blob & { readonly name: string };
@@ -55,23 +50,8 @@ export function setSubsetUrl(url: string): void {
   defaultSubsetUrl = url;
 }
 
-export class FashionMnist extends TensorDataset {
-  readonly split: Split;
-  readonly images: Tensor;
-  readonly labels: Tensor;
-  readonly classes: readonly string[] = FASHION_MNIST_CLASSES;
-  readonly source: DataSource;
-  readonly message: string;
-
-  constructor(split: Split, images: Tensor, labels: Tensor, source: DataSource, limitNote: string) {
-    super(images, labels);
-    this.split = split;
-    this.images = images;
-    this.labels = labels;
-    this.source = source;
-    this.message = describe(this, limitNote);
-  }
-}
+/** One split of Fashion-MNIST: a TensorDataset of (image, label) with what it is and where it came from. */
+export class FashionMnist extends FashionMnistDataset<SourceKind> {}
 
 interface Loaded { kind: SourceKind; path: string; verified: boolean; images: Tensor; labels: Tensor }
 
@@ -135,19 +115,10 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
 
 /** A dataset of the loaded split's first `limit` samples (all without a limit); the split's tensors are not copied. */
 function limited(split: Split, loaded: Loaded, options: LoadFashionMnistOptions): FashionMnist {
-  let { images, labels } = loaded;
-  const available = labels.shape[0];
-  let limitNote = "";
-  if (options.limit !== undefined) {
-    if (options.limit < available) {
-      images = firstRows(images, options.limit);
-      labels = firstRows(labels, options.limit);
-      limitNote = `the first ${options.limit} of ${available}`;
-    } else {
-      limitNote = `limit ${options.limit} ≥ the ${available} available: all`;
-    }
-  }
-  return new FashionMnist(split, images, labels, { kind: loaded.kind, path: loaded.path, verified: loaded.verified, warnings: [] }, limitNote);
+  const { images, labels, limitNote } = firstSamples(loaded.images, loaded.labels, options.limit);
+  const source: DataSource = { kind: loaded.kind, path: loaded.path, verified: loaded.verified, warnings: [] };
+  const message = describeSplit(split, labels.shape[0], limitNote, source, SOURCE_NAMES[loaded.kind], "loadFashionMnist({ files }) with the official files, or a URL");
+  return new FashionMnist(split, images, labels, source, message);
 }
 
 /** The split from where loadFashionMnist(options) would load it, if it was loaded before (preloadFashionMnist). */
@@ -166,16 +137,7 @@ export function loadFashionMnistSync(options: LoadFashionMnistOptions = {}): Fas
 }
 
 function checkOptions(options: LoadFashionMnistOptions): Split {
-  const split = options.split ?? "train";
-  if (split !== "train" && split !== "test") {
-    throw new ValueError(`loadFashionMnist: split must be "train" or "test", got ${JSON.stringify(split)}`);
-  }
-  if (options.source !== undefined && options.source !== "auto" && options.source !== "subset") {
-    throw new ValueError(`loadFashionMnist: source must be "auto" or "subset", got ${JSON.stringify(options.source)}`);
-  }
-  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit <= 0)) {
-    throw new ValueError(`loadFashionMnist: limit must be a positive integer, got ${options.limit}`);
-  }
+  const split = checkSplitOptions(options);
   if ("dir" in options) {
     throw new ValueError("loadFashionMnist: a browser has no folders; pass url (a folder URL) or files (from a file picker)");
   }
@@ -260,25 +222,9 @@ function parseChecksums(text: string, path: string): Map<string, string> {
   return sums;
 }
 
-function firstRows(source: Tensor, count: number): Tensor {
-  const rowSize = source.size / source.shape[0];
-  return new Tensor(source.data.slice(0, count * rowSize), [count, ...source.shape.slice(1)]);
-}
 
 const SOURCE_NAMES: Record<SourceKind, string> = {
   files: "the files picked",
   url: "the course's copy",
   subset: "the subset served with this site",
 };
-
-function describe(dataset: FashionMnist, limitNote: string): string {
-  const { source, split } = dataset;
-  const what = limitNote ? `${dataset.length} images (${limitNote})` : `${dataset.length} images`;
-  const check = source.kind === "subset" ? "SHA256SUMS checked"
-    : source.verified ? "official SHA-256 verified" : "not the official files' checksums";
-  let line = `Fashion-MNIST ${split}: ${what} from ${SOURCE_NAMES[source.kind]} (${source.path}), ${check}`;
-  if (source.kind === "subset") {
-    line += `; the full ${FASHION_MNIST_FILES[split].count} come from loadFashionMnist({ files }) with the official files, or a URL`;
-  }
-  return line;
-}

@@ -12,24 +12,16 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { DataError, ValueError } from "../errors.js";
-import { Tensor } from "../tensor/tensor.js";
-import { TensorDataset } from "./dataset.js";
 import { downloadVerified, type FetchFunction } from "./download.js";
-import { FASHION_MNIST_BASE_URL, FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, type Split } from "./fashion-mnist-files.js";
+import { checkSplitOptions, describeSplit, FashionMnistDataset, firstSamples, type DataSource as DataSourceOf } from "./fashion-mnist-dataset.js";
+import { FASHION_MNIST_BASE_URL, FASHION_MNIST_FILES, type Split } from "./fashion-mnist-files.js";
 import { hasSplitFiles, readSplit, type SplitTensors } from "./fashion-mnist-read.js";
 import { bundledSubsetDir, verifyChecksums } from "./subset.js";
 
 export type SourceKind = "dir" | "env" | "cache" | "debian" | "download" | "subset";
 
-export interface DataSource {
-  kind: SourceKind;
-  /** The folder the files were read from. */
-  path: string;
-  /** True when the files match the official Fashion-MNIST digests (or, for the subset, its SHA256SUMS). */
-  verified: boolean;
-  /** Sources that were tried and skipped because something was wrong with them. */
-  warnings: string[];
-}
+/** Where a split came from (`kind` one of this loader's sources). */
+export type DataSource = DataSourceOf<SourceKind>;
 
 export interface LoadFashionMnistOptions {
   split?: Split;
@@ -54,24 +46,7 @@ export interface LoadFashionMnistOptions {
 export const DEBIAN_DIR = "/usr/share/datasets/fashion-mnist";
 
 /** One split of Fashion-MNIST: a TensorDataset of (image, label) with what it is and where it came from. */
-export class FashionMnist extends TensorDataset {
-  readonly split: Split;
-  readonly images: Tensor;
-  readonly labels: Tensor;
-  readonly classes: readonly string[] = FASHION_MNIST_CLASSES;
-  readonly source: DataSource;
-  /** One line saying what was loaded and from where, for a lesson to print. */
-  readonly message: string;
-
-  constructor(split: Split, images: Tensor, labels: Tensor, source: DataSource, limitNote: string) {
-    super(images, labels);
-    this.split = split;
-    this.images = images;
-    this.labels = labels;
-    this.source = source;
-    this.message = describe(this, limitNote);
-  }
-}
+export class FashionMnist extends FashionMnistDataset<SourceKind> {}
 
 /** The user cache folder for Fashion-MNIST (where downloads go). */
 export function fashionMnistCacheDir(): string {
@@ -115,18 +90,9 @@ interface Found {
 }
 
 function checkOptions(options: LoadFashionMnistOptions): Split {
-  const split = options.split ?? "train";
-  if (split !== "train" && split !== "test") {
-    throw new ValueError(`loadFashionMnist: split must be "train" or "test", got ${JSON.stringify(split)}`);
-  }
-  if (options.source !== undefined && options.source !== "auto" && options.source !== "subset") {
-    throw new ValueError(`loadFashionMnist: source must be "auto" or "subset", got ${JSON.stringify(options.source)}`);
-  }
+  const split = checkSplitOptions(options);
   if (options.source === "subset" && options.dir !== undefined) {
     throw new ValueError('loadFashionMnist: pass either dir or source: "subset", not both');
-  }
-  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit <= 0)) {
-    throw new ValueError(`loadFashionMnist: limit must be a positive integer, got ${options.limit}`);
   }
   return split;
 }
@@ -185,27 +151,11 @@ function loadSubset(split: Split, options: LoadFashionMnistOptions): Found {
 }
 
 function finish(split: Split, found: Found, options: LoadFashionMnistOptions, warnings: string[]): FashionMnist {
-  let { images, labels } = found.tensors;
-  const available = labels.shape[0];
-  let limitNote = "";
-  if (options.limit !== undefined) {
-    if (options.limit < available) {
-      // Rows are contiguous, so the first N samples are a prefix of each array.
-      images = firstRows(images, options.limit);
-      labels = firstRows(labels, options.limit);
-      limitNote = `the first ${options.limit} of ${available}`;
-    } else {
-      limitNote = `limit ${options.limit} ≥ the ${available} available: all`;
-    }
-  }
+  const { images, labels, limitNote } = firstSamples(found.tensors.images, found.tensors.labels, options.limit);
   const verified = found.kind === "subset" ? true : found.tensors.verified;
-  return new FashionMnist(split, images, labels, { kind: found.kind, path: found.path, verified, warnings }, limitNote);
-}
-
-/** The first `count` samples: a prefix of the contiguous data, copied so the full array can be freed. */
-function firstRows(source: Tensor, count: number): Tensor {
-  const rowSize = source.size / source.shape[0];
-  return new Tensor(source.data.slice(0, count * rowSize), [count, ...source.shape.slice(1)]);
+  const source: DataSource = { kind: found.kind, path: found.path, verified, warnings };
+  const message = describeSplit(split, labels.shape[0], limitNote, source, SOURCE_NAMES[found.kind], "`apt install dataset-fashion-mnist` or a download");
+  return new FashionMnist(split, images, labels, source, message);
 }
 
 const SOURCE_NAMES: Record<SourceKind, string> = {
@@ -216,18 +166,3 @@ const SOURCE_NAMES: Record<SourceKind, string> = {
   download: "a fresh download (now cached)",
   subset: "the subset bundled with convlab",
 };
-
-function describe(dataset: FashionMnist, limitNote: string): string {
-  const { source, split } = dataset;
-  const count = dataset.length;
-  const what = limitNote ? `${count} images (${limitNote})` : `${count} images`;
-  const check = source.kind === "subset"
-    ? "SHA256SUMS checked"
-    : source.verified ? "official SHA-256 verified" : "not the official files' checksums";
-  let line = `Fashion-MNIST ${split}: ${what} from ${SOURCE_NAMES[source.kind]} (${source.path}), ${check}`;
-  if (source.kind === "subset") {
-    line += `; the full ${FASHION_MNIST_FILES[split].count} come from \`apt install dataset-fashion-mnist\` or a download`;
-  }
-  if (source.warnings.length > 0) line += `; skipped: ${source.warnings.join("; ")}`;
-  return line;
-}
