@@ -1,5 +1,8 @@
 """PyTorch's side of convlab's LeNet bench: `/usr/bin/python3 bench/torch_lenet.py '<WorkerSpec JSON>'`.
 
+The same script runs under Debian's PyTorch 1.13 (/usr/bin/python3, framework "torch") and under PyTorch 2.13
+in the project's .venv (framework "torch2", installed by `npm run bench -- --with-torch2`).
+
 Started by dist/bench/lenet.js once per round. It follows bench/measure.ts step for step: d2l's LeNet (sigmoid,
 average pooling, Xavier-uniform weights), SGD lr 0.9, batch 256, consecutive batches of Fashion-MNIST in file
 order read from the same IDX files convlab loaded; untimed warm-up steps, timed steps, one untimed evaluation
@@ -131,7 +134,7 @@ def main(spec):
         conv[layer] = {"seconds": seconds, "gflops": 2 * macs * BATCH_SIZE / seconds / 1e9}
 
     return {
-        "framework": "torch", "version": f"torch {torch.__version__}", "threads": torch.get_num_threads(),
+        "framework": spec["framework"], "version": f"torch {torch.__version__}", "threads": torch.get_num_threads(),
         "trainExamples": train_examples, "trainSeconds": train_seconds,
         "trainExamplesPerSec": train_examples / train_seconds, "trainLoss": loss_sum / train_examples,
         "evalExamples": eval_examples, "evalSeconds": eval_seconds,
