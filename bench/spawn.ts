@@ -1,15 +1,27 @@
 // Starting one worker process per framework and round, and reading back its result line.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RESULT_MARKER, type Framework, type WorkerResult, type WorkerSpec } from "./workload.js";
 
 /** Debian's python3-torch (PyTorch 1.13). */
 export const PYTHON = "/usr/bin/python3";
+/**
+ * The project's root: the nearest folder above this file with requirements.txt (dist/bench/ when compiled,
+ * bench/ when vitest runs the source).
+ */
+export const PROJECT_ROOT = ((): string => {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "requirements.txt"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`bench: no requirements.txt above ${fileURLToPath(import.meta.url)}`);
+  }
+})();
 /** The project's .venv (tools/python/venv.sh), where --with-torch2 installs PyTorch 2.13. */
-export const VENV_PYTHON = fileURLToPath(new URL("../../.venv/bin/python", import.meta.url));
+export const VENV_PYTHON = join(PROJECT_ROOT, ".venv", "bin", "python");
 const NODE_WORKER = fileURLToPath(new URL("./worker.js", import.meta.url));
-/** dist/bench/lenet.js → bench/torch_lenet.py (the script is committed as source, not compiled). */
-const TORCH_SCRIPT = fileURLToPath(new URL("../../bench/torch_lenet.py", import.meta.url));
+/** The script is committed as source, not compiled. */
+const TORCH_SCRIPT = join(PROJECT_ROOT, "bench", "torch_lenet.py");
 const WORKER_TIMEOUT_MS = 60 * 60 * 1000;
 
 export function pythonFor(framework: "torch" | "torch2"): string {

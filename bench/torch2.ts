@@ -5,11 +5,10 @@
 // machine's local file; any other version would pull a multi-GB CUDA build from PyPI, so exactly the pin is asked.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { torchVersion, VENV_PYTHON } from "./spawn.js";
+import { join } from "node:path";
+import { PROJECT_ROOT, torchVersion, VENV_PYTHON } from "./spawn.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const REQUIREMENTS = `${ROOT}requirements.txt`;
+const REQUIREMENTS = join(PROJECT_ROOT, "requirements.txt");
 const PIN_LINE = /^#\s*bench:\s*torch==(\S+)\s*$/m;
 
 /** The torch version pinned by requirements.txt's `# bench: torch==…` line. */
@@ -25,7 +24,7 @@ export function torch2Pin(text = readFileSync(REQUIREMENTS, "utf8")): string {
  */
 export function ensureTorch2(log: (line: string) => void): string {
   const pin = torch2Pin();
-  const venv = spawnSync("bash", [`${ROOT}tools/python/venv.sh`], { stdio: ["ignore", "inherit", "inherit"] });
+  const venv = spawnSync("bash", [join(PROJECT_ROOT, "tools", "python", "venv.sh")], { stdio: ["ignore", "inherit", "inherit"] });
   if (venv.status !== 0) throw new Error("bench: --with-torch2: tools/python/venv.sh failed (see above)");
   const found = torchVersion(VENV_PYTHON);
   // torch.__version__ of a CPU wheel may carry a local tag ("2.13.0+cpu").
