@@ -7,12 +7,13 @@
 // training allocates more than training did.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "./spawn.js";
 
 export const BOOK_RUN_ARGS = ["train", "--epochs", "10", "--batch-size", "256", "--lr", "0.9"] as const;
 /** Issue 15's target for the book run. */
 export const BOOK_RUN_TARGET_SECONDS = 45;
-const CLI = fileURLToPath(new URL("../tools/cli/main.js", import.meta.url));
+const CLI = join(PROJECT_ROOT, "dist", "tools", "cli", "main.js");
 const RESULT_LINE = /^loss \d.*test acc \d/;
 
 export interface BookRunResult {
