@@ -53,7 +53,7 @@ export async function browserBench(options: BenchOptions, dataDir: string, log: 
   try {
     for (let round = 1; round <= options.rounds; round++) {
       for (const runner of RUNNERS) {
-        const spec: WorkerSpec = { framework: "convlab", dataDir, seed: options.seed, threads: options.threads,
+        const spec: WorkerSpec = { framework: "convlab", dataDir, seed: options.seed, threads: Math.max(...options.threads),
           warmupBatches: options.warmupBatches, trainBatches: options.trainBatches, evalBatches: options.evalBatches,
           convRepeats: options.convRepeats };
         let result: WorkerResult;

@@ -1,5 +1,5 @@
-// Summaries over rounds, convlab/peer ratios, the targets of issue 6, and the printed table.
-import { median, type Framework, type WorkerResult } from "./workload.js";
+// Summaries over rounds, convlab/peer ratios, issue 15's targets against the best PyTorch, and the printed table.
+import { median, PYTORCHES, type Framework, type WorkerResult } from "./workload.js";
 
 export interface FrameworkSummary {
   framework: Framework;
@@ -33,37 +33,83 @@ export function summarise(framework: Framework, rounds: WorkerResult[]): Framewo
 
 export interface Ratio { train: number; eval: number }
 
+/** A measured row's name: framework@threads (e.g. "torch2@2"); a skipped framework is its bare name. */
+export const rowKey = (s: Pick<FrameworkSummary, "framework" | "threads">): string =>
+  (s.threads === undefined ? s.framework : `${s.framework}@${s.threads}`);
+
+const measured = (summaries: FrameworkSummary[]) => summaries.filter((s) => s.status === "measured");
+const convlabAt = (summaries: FrameworkSummary[], threads: number | undefined) =>
+  measured(summaries).find((s) => s.framework === "convlab" && s.threads === threads);
+
+/** The median over rounds of convlab's rate divided by the peer's in the same round (measured back to back). */
+function pairedRatio(convlab: FrameworkSummary, peer: FrameworkSummary, kind: "train" | "eval"): number {
+  const rate = (r: WorkerResult) => (kind === "train" ? r.trainExamplesPerSec : r.evalExamplesPerSec);
+  const paired = peer.rounds.map((p, round) => ({ peer: p, convlab: convlab.rounds[round] })).filter((p) => p.convlab);
+  return median(paired.map((p) => rate(p.convlab) / rate(p.peer)));
+}
+
 /**
- * convlab/peer for each measured peer: the median over rounds of convlab's examples/s divided by the peer's in
- * the same round (measured back to back, so a busy spell on the machine falls on both sides of each ratio).
+ * convlab/peer for each measured peer row (keyed framework@threads), against convlab on the same number of
+ * threads: the median over rounds of per-round ratios, so a busy spell on the machine falls on both sides.
  */
-export function ratios(summaries: FrameworkSummary[]): Partial<Record<Framework, Ratio>> {
-  const convlab = summaries.find((s) => s.framework === "convlab" && s.status === "measured");
-  const result: Partial<Record<Framework, Ratio>> = {};
-  if (!convlab) return result;
-  for (const s of summaries) {
-    if (s.framework === "convlab" || s.status !== "measured") continue;
-    const paired = s.rounds.map((peer, round) => ({ peer, convlab: convlab.rounds[round] })).filter((p) => p.convlab);
-    result[s.framework] = {
-      train: median(paired.map((p) => p.convlab.trainExamplesPerSec / p.peer.trainExamplesPerSec)),
-      eval: median(paired.map((p) => p.convlab.evalExamplesPerSec / p.peer.evalExamplesPerSec)),
-    };
+export function ratios(summaries: FrameworkSummary[]): Record<string, Ratio> {
+  const result: Record<string, Ratio> = {};
+  for (const s of measured(summaries)) {
+    const convlab = convlabAt(summaries, s.threads);
+    if (s.framework === "convlab" || !convlab) continue;
+    result[rowKey(s)] = { train: pairedRatio(convlab, s, "train"), eval: pairedRatio(convlab, s, "eval") };
   }
   return result;
 }
 
-export interface Target { name: string; peer: Framework; kind: "train" | "eval"; goal: number; ratio: number | null; met: boolean | null }
+export interface Target {
+  name: string;
+  kind: "train" | "eval";
+  /** convlab's thread count for this target. */
+  threads: number;
+  goal: number;
+  /** The peer row it is measured against, e.g. "torch2@2" (for PyTorch: the best one measured), or null. */
+  anchor: string | null;
+  anchorVersion: string | null;
+  ratio: number | null;
+  met: boolean | null;
+  /** When not met: how much faster convlab must become (goal / ratio), e.g. 1.6 = 60 % faster. */
+  shortfall: number | null;
+  /** Why the target could not be measured. */
+  missing?: string;
+}
 
-/** Issue 6's speed targets, as convlab/peer ratios (null when the peer was not measured). */
-export function targets(ratioByPeer: Partial<Record<Framework, Ratio>>): Target[] {
-  const goals: [string, Framework, "train" | "eval", number][] = [
-    ["training ≥ 1.0× PyTorch", "torch", "train", 1],
-    ["training ≥ 5× TF.js wasm (first milestone)", "tfjs-wasm", "train", 5],
-    ["evaluation ≥ 1.0× PyTorch", "torch", "eval", 1],
+/**
+ * The anchor of a PyTorch target on convlab's `threads`: of both PyTorches at every thread count ≤ `threads`
+ * measured, the one with the highest median rate ("the best PyTorch at its best thread count"; on one thread,
+ * one thread each).
+ */
+export function bestPytorch(summaries: FrameworkSummary[], threads: number, kind: "train" | "eval"): FrameworkSummary | null {
+  const rate = (s: FrameworkSummary) => (kind === "train" ? s.trainExamplesPerSec! : s.evalExamplesPerSec!);
+  const candidates = measured(summaries).filter((s) => PYTORCHES.includes(s.framework) && (s.threads ?? Infinity) <= threads);
+  return candidates.reduce<FrameworkSummary | null>((best, s) => (best === null || rate(s) > rate(best) ? s : best), null);
+}
+
+/** Issue 15's targets (convlab vs the best PyTorch) and issue 6's TF.js milestone; null ratios when not measured. */
+export function targets(summaries: FrameworkSummary[]): Target[] {
+  const goals: [string, "torch" | "tfjs-wasm", "train" | "eval", number, number][] = [
+    ["training on 2 threads ≥ 2.0× best PyTorch", "torch", "train", 2, 2],
+    ["training on 1 thread ≥ 1.2× best PyTorch on 1", "torch", "train", 1, 1.2],
+    ["evaluation on 2 threads ≥ 2.0× best PyTorch", "torch", "eval", 2, 2],
+    ["evaluation on 1 thread ≥ 1.2× best PyTorch on 1", "torch", "eval", 1, 1.2],
+    ["training on 1 thread ≥ 5× TF.js wasm (issue 6's milestone)", "tfjs-wasm", "train", 1, 5],
   ];
-  return goals.map(([name, peer, kind, goal]) => {
-    const ratio = ratioByPeer[peer]?.[kind] ?? null;
-    return { name, peer, kind, goal, ratio, met: ratio === null ? null : ratio >= goal };
+  return goals.map(([name, peer, kind, threads, goal]) => {
+    const convlab = convlabAt(summaries, threads);
+    const anchor = peer === "torch" ? bestPytorch(summaries, threads, kind)
+      : measured(summaries).find((s) => s.framework === peer) ?? null;
+    const missing = !convlab ? `convlab not run on ${threads} thread(s)` : !anchor ? `no ${peer === "torch" ? "PyTorch" : peer} measured` : undefined;
+    const ratio = convlab && anchor ? pairedRatio(convlab, anchor, kind) : null;
+    return {
+      name, kind, threads, goal, anchor: anchor ? rowKey(anchor) : null, anchorVersion: anchor?.version ?? null, ratio,
+      met: ratio === null ? null : ratio >= goal, shortfall: ratio === null || ratio >= goal ? null : goal / ratio,
+      ...(missing ? { missing } : {}),
+    };
   });
 }
 
@@ -72,25 +118,27 @@ const fixed = (n: number | undefined, digits: number): string => (n === undefine
 const megabytes = (bytes: number | undefined): string => (bytes === undefined ? "—" : `${Math.round(bytes / 2 ** 20)} MiB`);
 const times = (r: number | undefined): string => (r === undefined ? "—" : `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`);
 
-export function formatTable(summaries: FrameworkSummary[], ratioByPeer: Partial<Record<Framework, Ratio>>): string {
+export function formatTable(summaries: FrameworkSummary[], ratioByPeer: Record<string, Ratio>): string {
   const header = ["framework", "thr", "train ex/s", "(min–max)", "eval ex/s", "conv1 GFLOP/s", "conv2 GFLOP/s", "peak RSS",
-    "convlab/peer train", "convlab/peer eval", "rounds"];
+    "convlab/peer train", "convlab/peer eval", "rounds", "version"];
   const rows = summaries.map((s) => s.status === "skipped"
-    ? [s.framework, "", `skipped: ${s.reason ?? ""}`, "", "", "", "", "", "", "", ""]
+    ? [s.framework, "", `skipped: ${s.reason ?? ""}`, "", "", "", "", "", "", "", "", ""]
     : [s.framework, String(s.threads), count(s.trainExamplesPerSec),
       `(${count(s.trainExamplesPerSecRange?.[0])}–${count(s.trainExamplesPerSecRange?.[1])})`,
       count(s.evalExamplesPerSec), fixed(s.conv1Gflops, 1), fixed(s.conv2Gflops, 1), megabytes(s.peakRssBytes),
-      times(ratioByPeer[s.framework]?.train), times(ratioByPeer[s.framework]?.eval), String(s.rounds.length)]);
+      times(ratioByPeer[rowKey(s)]?.train), times(ratioByPeer[rowKey(s)]?.eval), String(s.rounds.length), s.version ?? ""]);
   const measuredRows = rows.filter((r) => !r[2].startsWith("skipped"));
   const widths = header.map((h, c) => Math.max(h.length, ...measuredRows.map((r) => r[c].length)));
-  const line = (cells: string[]): string => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+  const last = header.length - 1;
+  const line = (cells: string[]): string => cells.map((cell, c) => (c === 0 || c === last ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd();
   const skippedLine = (r: string[]): string => `${r[0].padEnd(widths[0])}  ${r[2]}`;
   return [line(header), ...rows.map((r) => (r[2].startsWith("skipped") ? skippedLine(r) : line(r)))].join("\n");
 }
 
 export function formatTargets(list: Target[]): string {
   return list.map((t) => {
-    const verdict = t.met === null ? `not measured (${t.peer} skipped)` : `${times(t.ratio!)} — ${t.met ? "met" : "not met"}`;
+    const verdict = t.ratio === null ? `not measured (${t.missing ?? "skipped"})`
+      : `${times(t.ratio)} ${t.anchor} (${t.anchorVersion}) — ${t.met ? "met" : `short by ${times(t.shortfall!)} (convlab must get ${Math.round((t.shortfall! - 1) * 100)}% faster)`}`;
     return `  ${t.name}: ${verdict}`;
   }).join("\n");
 }

@@ -1,5 +1,8 @@
 """PyTorch's side of convlab's LeNet bench: `/usr/bin/python3 bench/torch_lenet.py '<WorkerSpec JSON>'`.
 
+The same script runs under Debian's PyTorch 1.13 (/usr/bin/python3, framework "torch") and under PyTorch 2.13
+in the project's .venv (framework "torch2", installed by `npm run bench -- --with-torch2`).
+
 Started by dist/bench/lenet.js once per round. It follows bench/measure.ts step for step: d2l's LeNet (sigmoid,
 average pooling, Xavier-uniform weights), SGD lr 0.9, batch 256, consecutive batches of Fashion-MNIST in file
 order read from the same IDX files convlab loaded; untimed warm-up steps, timed steps, one untimed evaluation
@@ -13,7 +16,6 @@ import statistics
 import sys
 import time
 
-import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -30,18 +32,20 @@ FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
 
 
 def read_idx(folder, name, header_bytes):
-    """The IDX payload as uint8, from `name` or `name.gz` (the official names, as convlab's loader accepts)."""
+    """The IDX payload as a uint8 tensor, from `name` or `name.gz` (the official names, as convlab's loader accepts).
+
+    torch.frombuffer, not numpy: the .venv that holds PyTorch 2.13 has no numpy (torch does not need it)."""
     for path, opener in ((os.path.join(folder, name), open), (os.path.join(folder, name + ".gz"), gzip.open)):
         if os.path.exists(path):
             with opener(path, "rb") as f:
-                return np.frombuffer(f.read(), dtype=np.uint8, offset=header_bytes)
+                return torch.frombuffer(bytearray(f.read()), dtype=torch.uint8, offset=header_bytes)
     raise FileNotFoundError(f"torch_lenet: neither {name} nor {name}.gz in {folder}")
 
 
 def load_split(folder, split):
     images_name, labels_name = FILES[split]
-    images = torch.from_numpy(read_idx(folder, images_name, 16).astype(np.float32) / 255).reshape(-1, 1, 28, 28)
-    labels = torch.from_numpy(read_idx(folder, labels_name, 8).astype(np.int64))
+    images = (read_idx(folder, images_name, 16).to(torch.float32) / 255).reshape(-1, 1, 28, 28)
+    labels = read_idx(folder, labels_name, 8).to(torch.int64)
     return images, labels
 
 
@@ -131,7 +135,7 @@ def main(spec):
         conv[layer] = {"seconds": seconds, "gflops": 2 * macs * BATCH_SIZE / seconds / 1e9}
 
     return {
-        "framework": "torch", "version": f"torch {torch.__version__}", "threads": torch.get_num_threads(),
+        "framework": spec["framework"], "version": f"torch {torch.__version__}", "threads": torch.get_num_threads(),
         "trainExamples": train_examples, "trainSeconds": train_seconds,
         "trainExamplesPerSec": train_examples / train_seconds, "trainLoss": loss_sum / train_examples,
         "evalExamples": eval_examples, "evalSeconds": eval_seconds,

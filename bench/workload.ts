@@ -12,8 +12,13 @@ export const CONV_LAYERS = {
 } as const;
 export type ConvLayerName = keyof typeof CONV_LAYERS;
 
-export type Framework = "convlab" | "tfjs-wasm" | "tfjs-cpu" | "torch";
-export const FRAMEWORKS: readonly Framework[] = ["convlab", "tfjs-wasm", "tfjs-cpu", "torch"];
+/** "torch" is Debian's PyTorch 1.13 (/usr/bin/python3), "torch2" PyTorch 2.13 from the project's .venv (--with-torch2). */
+export type Framework = "convlab" | "tfjs-wasm" | "tfjs-cpu" | "torch" | "torch2";
+export const FRAMEWORKS: readonly Framework[] = ["convlab", "tfjs-wasm", "tfjs-cpu", "torch", "torch2"];
+/** Frameworks run at every --threads count; the others (TF.js under Node) run on one thread only, once a round. */
+export const THREADED: readonly Framework[] = ["convlab", "torch", "torch2"];
+/** The PyTorch builds the targets are anchored to. */
+export const PYTORCHES: readonly Framework[] = ["torch", "torch2"];
 
 /** What one worker process is asked to do (passed as a JSON argument). */
 export interface WorkerSpec {
