@@ -1,22 +1,13 @@
 // The convlab worker of `npm run bench -- --browser`, in a Chromium page: the same subject (convlab-subject.ts)
 // and timing protocol (measure.ts) as the Node worker, on the browser build (the page's import map points
 // "convlab" at dist/browser's convlab.js), with the same Fashion-MNIST files fetched from the bench's server.
-import { getNumThreads, loadFashionMnist, setNumThreads, type data, type Tensor } from "convlab";
+import { getNumThreads, loadFashionMnist, setNumThreads, type data } from "convlab";
 import { convlabSubject } from "./convlab-subject.js";
 import { measure } from "./measure.js";
-import { BATCH_SIZE, type WorkerResult, type WorkerSpec } from "./workload.js";
+import { benchBatches } from "./data.js";
+import type { WorkerResult, WorkerSpec } from "./workload.js";
 
 type FashionMnist = data.FashionMnist;
-
-function batches(dataset: FashionMnist, count: number): Tensor[][] {
-  const result: Tensor[][] = [];
-  for (let b = 0; b < count; b++) {
-    const start = (b * BATCH_SIZE) % dataset.length;
-    const end = Math.min(start + BATCH_SIZE, dataset.length);
-    result.push(dataset.batch(Array.from({ length: end - start }, (_, i) => start + i)));
-  }
-  return result;
-}
 
 export async function runBench(spec: WorkerSpec, dataUrl: string): Promise<WorkerResult> {
   // Two threads only where the page may share memory with a worker (the isolated page); one elsewhere.
@@ -25,11 +16,7 @@ export async function runBench(spec: WorkerSpec, dataUrl: string): Promise<Worke
   const load = loadFashionMnist as (options: { split: "train" | "test"; url: string }) => Promise<FashionMnist>;
   const trainSet = await load({ split: "train", url: dataUrl });
   const testSet = await load({ split: "test", url: dataUrl });
-  const whole = Math.ceil(testSet.length / BATCH_SIZE);
-  const data = {
-    train: batches(trainSet, spec.warmupBatches + spec.trainBatches),
-    eval: batches(testSet, spec.evalBatches === null ? whole : Math.min(spec.evalBatches, whole)),
-  };
+  const data = benchBatches(spec, trainSet, testSet);
   const subject = convlabSubject(spec, data, "convlab (browser build)");
   const measured = measure(subject, spec);
   return { framework: "convlab", threads: getNumThreads(), ...measured, peakRssBytes: 0 };

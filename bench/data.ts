@@ -27,11 +27,16 @@ function batches(dataset: FashionMnist, count: number): Tensor[][] {
   return result;
 }
 
-export function loadBenchBatches(spec: WorkerSpec): BenchBatches {
-  const trainSet = loadFashionMnistSync({ dir: spec.dataDir, split: "train" });
-  const testSet = loadFashionMnistSync({ dir: spec.dataDir, split: "test" });
+/** The warm-up, training and evaluation batches a spec asks for, from splits already loaded (Node or a browser page). */
+export function benchBatches(spec: WorkerSpec, trainSet: FashionMnist, testSet: FashionMnist): BenchBatches {
   return {
     train: batches(trainSet, spec.warmupBatches + spec.trainBatches),
     eval: batches(testSet, evalBatchCount(spec, testSet.length)),
   };
+}
+
+export function loadBenchBatches(spec: WorkerSpec): BenchBatches {
+  const trainSet = loadFashionMnistSync({ dir: spec.dataDir, split: "train" });
+  const testSet = loadFashionMnistSync({ dir: spec.dataDir, split: "test" });
+  return benchBatches(spec, trainSet, testSet);
 }
