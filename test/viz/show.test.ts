@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { arange } from "../../src/index.js";
 import { figureHtml, heatmap, liveFigure, mimeBundle, renderSvg, saveFigure, show, trainingCurves } from "../../src/viz/index.js";
 import { encodePng } from "../../src/viz/svg/png.js";
+import { encodePng as encodePngStored } from "../../src/viz/svg/png.browser.js";
 import { installDisplayApi, KERNEL_API_KEY } from "../../tools/jupyter-kernel/display-api.js";
 
 interface Published { content: Record<string, unknown>; isUpdate: boolean }
@@ -151,19 +152,22 @@ describe("SVG renderer", () => {
 });
 
 describe("encodePng", () => {
-  it("writes chunks with correct CRCs and the pixels, row by row", () => {
-    const pixels = new Uint8Array([255, 0, 0, 255, 0, 0, 255, 128]);
-    const png = encodePng(2, 1, pixels);
-    let offset = 8;
-    const types: string[] = [];
-    while (offset < png.length) {
-      const length = png.readUInt32BE(offset);
-      types.push(png.subarray(offset + 4, offset + 8).toString("ascii"));
-      expect(png.readUInt32BE(offset + 8 + length)).toBe(crc32(png.subarray(offset + 4, offset + 8 + length)));
-      if (types.at(-1) === "IDAT") expect([...inflateSync(png.subarray(offset + 8, offset + 8 + length))]).toEqual([0, ...pixels]);
-      offset += 12 + length;
-    }
-    expect(types).toEqual(["IHDR", "IDAT", "IEND"]);
-    expect(() => encodePng(2, 2, pixels)).toThrow(RangeError);
-  });
+  // Node's (deflate) and the browser build's (stored zlib blocks): the same format, the same pixels.
+  for (const [name, encode] of [["node", encodePng], ["browser", encodePngStored]] as const) {
+    it(`${name}: writes chunks with correct CRCs and the pixels, row by row`, () => {
+      const pixels = new Uint8Array([255, 0, 0, 255, 0, 0, 255, 128]);
+      const png = Buffer.from(encode(2, 1, pixels));
+      let offset = 8;
+      const types: string[] = [];
+      while (offset < png.length) {
+        const length = png.readUInt32BE(offset);
+        types.push(png.subarray(offset + 4, offset + 8).toString("ascii"));
+        expect(png.readUInt32BE(offset + 8 + length)).toBe(crc32(png.subarray(offset + 4, offset + 8 + length)));
+        if (types.at(-1) === "IDAT") expect([...inflateSync(png.subarray(offset + 8, offset + 8 + length))]).toEqual([0, ...pixels]);
+        offset += 12 + length;
+      }
+      expect(types).toEqual(["IHDR", "IDAT", "IEND"]);
+      expect(() => encode(2, 2, pixels)).toThrow(RangeError);
+    });
+  }
 });
