@@ -10,6 +10,7 @@
 //   are the originals': putting the name and the 2017 timestamp back gives files whose SHA-256 and
 //   MD5 are the official ones (test/data/fashion-mnist.test.ts rebuilds them). Files on disk are
 //   checked by content, so Debian's copies, official downloads and gunzipped copies all verify.
+import { DataError } from "../errors.js";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./idx-format.js";
 
 export type Split = "train" | "test";
@@ -82,3 +83,15 @@ export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
  * names as an alternative to its S3 bucket (the bucket serves plain HTTP only).
  */
 export const FASHION_MNIST_BASE_URL = "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/";
+
+/** Parse `sha256sum` output (a SHA256SUMS file): "<64 hex>  <name>" per line. */
+export function parseChecksums(text: string, path: string): Map<string, string> {
+  const sums = new Map<string, string>();
+  for (const [lineIndex, line] of text.split("\n").entries()) {
+    if (line.trim() === "") continue;
+    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trim());
+    if (!match) throw new DataError(`loadFashionMnist: ${path} line ${lineIndex + 1} is not "<sha256>  <file name>"`);
+    sums.set(match[2], match[1]);
+  }
+  return sums;
+}

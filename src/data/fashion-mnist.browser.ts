@@ -11,7 +11,7 @@
 import { DataError, ValueError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkSplitOptions, describeSplit, FashionMnistDataset, firstSamples, type DataSource as DataSourceOf } from "./fashion-mnist-dataset.js";
-import { FASHION_MNIST_FILES, type FashionMnistFile, type Split } from "./fashion-mnist-files.js";
+import { FASHION_MNIST_FILES, parseChecksums, type FashionMnistFile, type Split } from "./fashion-mnist-files.js";
 import { toTensors } from "./fashion-mnist-tensors.js";
 import { DEFAULT_MAX_INFLATED_BYTES, isGzip, parseIdx } from "./idx-format.js";
 
@@ -211,16 +211,6 @@ async function official(contents: Uint8Array[], files: readonly FashionMnistFile
   return true;
 }
 
-function parseChecksums(text: string, path: string): Map<string, string> {
-  const sums = new Map<string, string>();
-  for (const [lineIndex, line] of text.split("\n").entries()) {
-    if (line.trim() === "") continue;
-    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trim());
-    if (!match) throw new DataError(`loadFashionMnist: ${path} line ${lineIndex + 1} is not "<sha256>  <file name>"`);
-    sums.set(match[2], match[1]);
-  }
-  return sums;
-}
 
 
 const SOURCE_NAMES: Record<SourceKind, string> = {

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataError } from "../errors.js";
 import { fileError } from "../fs-errors.js";
+import { parseChecksums } from "./fashion-mnist-files.js";
 
 export const SUBSET_FOLDER = join("data", "fashion-mnist-subset");
 export const CHECKSUMS_FILE = "SHA256SUMS";
@@ -23,18 +24,6 @@ export function bundledSubsetDir(): string | null {
     dir = resolve(dir, "..");
   }
   return null;
-}
-
-/** Parse `sha256sum` output: "<64 hex>  <name>" per line. */
-export function parseChecksums(text: string, path: string): Map<string, string> {
-  const sums = new Map<string, string>();
-  for (const [lineIndex, line] of text.split("\n").entries()) {
-    if (line.trim() === "") continue;
-    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trim());
-    if (!match) throw new DataError(`loadFashionMnist: ${path} line ${lineIndex + 1} is not "<sha256>  <file name>"`);
-    sums.set(match[2], match[1]);
-  }
-  return sums;
 }
 
 /** Check the named files in `dir` against its SHA256SUMS; throw a DataError naming the first bad one. */
