@@ -1,9 +1,9 @@
 // The WebAssembly conv2d and sigmoid (asm/conv-*.ts, asm/activations.ts via src/kernels/wasm/) against the readable
 // JS kernels: conv2d's fast path against its JS im2col / gemm / col2im path on random shapes and every option,
 // values and all three gradients; sigmoid against the float64 loop over the whole float32 range.
-import { Generator } from "../../src/tensor/random.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { conv2dWith, type ConvKernels } from "../../src/ops/conv.js";
+import { conv2dWith } from "../../src/ops/conv.js";
+import { caseName, type ConvCase as Case, differingBits, generator, randomTensor, relativeError, runConv as run } from "../helpers/conv-cases.js";
 import { sigmoid, sigmoidBackwardReference, sigmoidReference } from "../../src/ops/activation.js";
 import { chunkedBackwardBudget } from "../../src/kernels/wasm/conv-gemm-wasm.js";
 import { savedColumnsBytes } from "../../src/kernels/wasm/conv-memory.js";
@@ -16,60 +16,6 @@ import { planConv, type ConvForward } from "../../src/ops/conv-plan.js";
 function forwardPath(input: readonly number[], weight: readonly number[], options: Conv2dOptions): ConvForward {
   return planConv(conv2dInfo([...input], [...weight], options),
     { float32: true, inputGrad: true, weightGrad: true, biasGrad: true }).forward;
-}
-
-/** Uniform numbers in [0, 1) from the library's seeded generator, so every run tests the same numbers. */
-function generator(seed: number): () => number {
-  const stream = new Generator(seed);
-  return () => stream.next();
-}
-
-function randomTensor(shape: readonly number[], next: () => number): Tensor {
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < data.length; i++) data[i] = next() * 2 - 1;
-  const t = new Tensor(data, [...shape]);
-  t.requiresGrad = true;
-  return t;
-}
-
-interface Case { input: number[]; weight: number[]; bias: boolean; options: Conv2dOptions; inputGrad?: boolean }
-
-/** Values and the gradients of input, weight and bias for sum(conv2d(...) · upstream). */
-function run(kernels: ConvKernels, c: Case, seed: number) {
-  const next = generator(seed);
-  const input = randomTensor(c.input, next), weight = randomTensor(c.weight, next);
-  input.requiresGrad = c.inputGrad ?? true;
-  const bias = c.bias ? randomTensor([c.weight[0]], next) : null;
-  const out = conv2dWith(kernels, input, weight, bias, c.options);
-  const upstream = randomTensor(out.shape, next);
-  upstream.requiresGrad = false;
-  out.mul(upstream).sum().backward();
-  return { out: out.data, gx: input.grad?.data ?? new Float32Array(0), gw: weight.grad!.data, gb: bias?.grad?.data ?? null };
-}
-
-/** Largest |a - b| relative to the largest |b| (gemm sums in one order in both paths; tiny products differ). */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0, scale = 1e-30;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return worst / scale;
-}
-
-/** How many elements differ in their bits (toEqual on millions of elements is slow). */
-function differingBits(a: Float32Array | Float64Array | null, b: Float32Array | Float64Array | null): number {
-  expect(a?.length).toBe(b?.length);
-  if (a === null || b === null) return 0;
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  let count = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) count++;
-  return count;
-}
-
-function caseName(c: Case): string {
-  return `x=[${c.input}] w=[${c.weight}] bias=${c.bias} ${JSON.stringify(c.options)}`;
 }
 
 describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () => {

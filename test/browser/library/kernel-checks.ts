@@ -2,7 +2,7 @@
 // swapped in), loaded by test/browser/library.test.ts in headless Chromium: a selection of the Node tests that
 // hold the fast WebAssembly kernels to the readable ones (test/kernels/*.test.ts, test/nn/fusion.test.ts),
 // covering every kernel the modules export, run in the page on the thread count the page allows.
-import { conv2dWith, type ConvKernels } from "../../../src/ops/conv.js";
+import { caseName, type ConvCase as Case, differingBits, generator, randomTensor, relativeError, runConv } from "../../helpers/conv-cases.js";
 import { maxPool2dWith, avgPool2dWith, type PoolKernels } from "../../../src/ops/pool.js";
 import { relu, sigmoid, sigmoidBackwardReference, sigmoidReference } from "../../../src/ops/activation.js";
 import { crossEntropy } from "../../../src/ops/loss.js";
@@ -11,7 +11,7 @@ import { gemmWasm } from "../../../src/kernels/wasm/gemm-wasm.js";
 import { convHelperChunks } from "../../../src/kernels/wasm/conv-module.js";
 import { canRunChannels, canRunRows } from "../../../src/ops/conv-plan.js";
 import { getNumThreads, setNumThreads } from "../../../src/kernels/threads.js";
-import { Generator, manualSeed } from "../../../src/tensor/random.js";
+import { manualSeed } from "../../../src/tensor/random.js";
 import { randn } from "../../../src/tensor/creation.js";
 import { Tensor } from "../../../src/tensor/tensor.js";
 import { conv2dInfo, type Conv2dOptions } from "../../../src/calc/conv-info.js";
@@ -21,58 +21,9 @@ import { loadWasm } from "../../../src/platform/wasm.browser.js";
 
 export interface CheckResult { name: string; ok: boolean; detail: string }
 
-function generator(seed: number): () => number {
-  const stream = new Generator(seed);
-  return () => stream.next();
-}
-
-function randomTensor(shape: readonly number[], next: () => number, requiresGrad = true): Tensor {
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < data.length; i++) data[i] = next() * 2 - 1;
-  const t = new Tensor(data, [...shape]);
-  t.requiresGrad = requiresGrad;
-  return t;
-}
-
-function differingBits(a: ArrayLike<number> | null, b: ArrayLike<number> | null): number {
-  if (a === null || b === null) return a === b ? 0 : 1;
-  if (a.length !== b.length) return Math.max(a.length, b.length);
-  const x = new Uint32Array(Float32Array.from(a).buffer), y = new Uint32Array(Float32Array.from(b).buffer);
-  let count = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) count++;
-  return count;
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let worst = 0, scale = 1e-30;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return worst / scale;
-}
-
 function ulps(a: number, b: number): number {
   const bits = new Int32Array(new Float32Array([a, b]).buffer);
   return Math.abs(bits[0] - bits[1]);
-}
-
-interface Case { input: number[]; weight: number[]; bias: boolean; options: Conv2dOptions; inputGrad?: boolean }
-
-function runConv(kernels: ConvKernels, c: Case, seed: number) {
-  const next = generator(seed);
-  const input = randomTensor(c.input, next), weight = randomTensor(c.weight, next);
-  input.requiresGrad = c.inputGrad ?? true;
-  const bias = c.bias ? randomTensor([c.weight[0]], next) : null;
-  const out = conv2dWith(kernels, input, weight, bias, c.options);
-  const upstream = randomTensor(out.shape, next, false);
-  out.mul(upstream).sum().backward();
-  return { out: out.data, gx: input.grad?.data ?? new Float32Array(0), gw: weight.grad!.data, gb: bias?.grad?.data ?? null };
-}
-
-function caseName(c: Case): string {
-  return `x=[${c.input}] w=[${c.weight}] bias=${c.bias} ${JSON.stringify(c.options)}`;
 }
 
 const results: CheckResult[] = [];
