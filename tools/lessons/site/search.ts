@@ -23,7 +23,8 @@ export interface SearchDocument {
 export const SEARCH_OPTIONS = {
   fields: ["lesson", "heading", "prose", "code"],
   storeFields: ["url", "lesson", "heading"],
-  searchOptions: { boost: { lesson: 3, heading: 2 }, prefix: true, fuzzy: 0.1 },
+  searchOptions: { boost: { lesson: 3, heading: 2 }, prefix: true, fuzzy: 0.1 } as
+    { boost: Record<string, number>; prefix: boolean; fuzzy: number; combineWith?: "AND" | "OR" },
 };
 
 
@@ -83,9 +84,13 @@ export function cjkTokenize(text: string): string[] {
   return tokens;
 }
 
-/** The MiniSearch options of an edition's index: the Chinese one tokenizes with cjkTokenize. */
+/**
+ * The MiniSearch options of an edition's index: the Chinese one tokenizes with cjkTokenize, and a query's bigrams
+ * must all match (combineWith AND) — otherwise a phrase of common bigrams (没有, 这个) finds every lesson.
+ */
 export function searchOptionsOf(lang: SiteLang): typeof SEARCH_OPTIONS & { tokenize?: (text: string) => string[] } {
-  return lang === "zh" ? { ...SEARCH_OPTIONS, tokenize: cjkTokenize } : SEARCH_OPTIONS;
+  if (lang !== "zh") return SEARCH_OPTIONS;
+  return { ...SEARCH_OPTIONS, searchOptions: { ...SEARCH_OPTIONS.searchOptions, combineWith: "AND" }, tokenize: cjkTokenize };
 }
 
 /** The index itself (tests search it as the page does). */
@@ -102,7 +107,8 @@ export function buildSearchIndex(lessons: Lesson[], lang: SiteLang = "en"): Mini
 export function searchIndexScript(lessons: Lesson[], lang: SiteLang = "en"): string {
   const search = buildSearchIndex(lessons, lang);
   // JSON is valid JavaScript; "<" is escaped so no text in the index can end a <script> element early.
-  const data = JSON.stringify({ options: SEARCH_OPTIONS, index: search.toJSON() }).replace(/</g, "\\u003c");
+  const { tokenize: _built, ...options } = searchOptionsOf(lang);
+  const data = JSON.stringify({ options, index: search.toJSON() }).replace(/</g, "\\u003c");
   const tokenizer = lang === "zh" ? `window.CONVLAB_TOKENIZE = ${cjkTokenize.toString()};\n` : "";
   return `${tokenizer}window.CONVLAB_SEARCH = ${data};\n`;
 }
