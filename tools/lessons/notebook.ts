@@ -74,11 +74,15 @@ export function codeCellMetadata(lesson: Lesson, cell: CodeCell): Record<string,
   return metadata;
 }
 
-/** The first line of a model answer's cell in notebooks/ (the site says it in the fold's summary). */
-export const MODEL_ANSWER_TITLE = "**Model answer.**";
+/** The first line of a model answer's cell in notebooks/ (the site says it in the fold's summary), by edition. */
+export const MODEL_ANSWER_TITLES = { en: "**Model answer.**", zh: "**参考回答。**" } as const;
 
 /** The source of the empty cell before each worked solution: only a comment, so it runs as an empty cell. */
-export const ANSWER_PROMPT = "// Your answer: try the exercise here first, then open the solution below.";
+export const ANSWER_PROMPTS = {
+  en: "// Your answer: try the exercise here first, then open the solution below.",
+  zh: "// 你的答案：先在这里自己做这道练习，再打开下面的参考答案。",
+} as const;
+export const ANSWER_PROMPT = ANSWER_PROMPTS.en;
 
 /** The "your answer" cell before the solution `cell` (`metadata.convlab.answer` marks it as generated). */
 function answerCell(lesson: Lesson, cell: CodeCell, index: number): NotebookCell {
@@ -88,7 +92,7 @@ function answerCell(lesson: Lesson, cell: CodeCell, index: number): NotebookCell
     execution_count: null,
     metadata: { convlab: { answer: true, source: `${lesson.file}:${cell.line}` } },
     outputs: [],
-    source: [ANSWER_PROMPT],
+    source: [ANSWER_PROMPTS[lesson.lang]],
   };
 }
 
@@ -111,7 +115,7 @@ function notebookCells(lesson: Lesson, cell: LessonCell, index: number): Noteboo
         id: pieceId,
         cell_type: "markdown",
         metadata: { convlab: { ...convlab, answer: "model", points: piece.points }, jupyter: { source_hidden: true }, tags: ["model-answer"] },
-        source: splitSourceLines(`${MODEL_ANSWER_TITLE}\n\n${prose}`),
+        source: splitSourceLines(`${MODEL_ANSWER_TITLES[lesson.lang]}\n\n${prose}`),
       };
     });
   }

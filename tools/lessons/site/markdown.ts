@@ -59,7 +59,8 @@ function answerPlugin(markdown: MarkdownItInstance): void {
     const pageEnv = env as Partial<PageEnv>;
     // Its own heading bookkeeping would add to the page's contents; an answer has no headings worth listing.
     const inner = markdown.render(token.content, { file: pageEnv.file, line: (pageEnv.line ?? 1) + (token.map?.[0] ?? 0) + 1 });
-    return `<details class="solution answer"><summary>Model answer</summary><div class="answer-text">${inner}</div></details>\n`;
+    const summary = pageEnv.file?.startsWith("lessons/zh/") ? "参考回答" : "Model answer";
+    return `<details class="solution answer"><summary>${summary}</summary><div class="answer-text">${inner}</div></details>\n`;
   };
 }
 
