@@ -14,7 +14,7 @@ const ROUNDING_SHIFT: f32 = 12582912.0; // 1.5 · 2^23
 @inline
 function expNonPositive(x: v128): v128 {
   // Below -103.97 e^x is under float32's smallest subnormal; clamping keeps 2^n buildable. pmax is one instruction
-  // (max with NaN semantics is several); a NaN passes through and the caller puts it back.
+  // (max with NaN semantics is several); a NaN passes through (pmax(x, c) is x < c ? c : x).
   x = f32x4.pmax(x, f32x4.splat(-104.0));
   // n = round(x·log2 e), to nearest even, by adding 1.5·2^23: the sum's low mantissa bits are n as an integer
   // (same n as f32x4.nearest, and no float-to-int conversion, which x64 has no single instruction for).
@@ -38,27 +38,33 @@ function expNonPositive(x: v128): v128 {
   return f32x4.mul(f32x4.mul(er, scale1), scale2);
 }
 
+/** sigmoid of one vector v: 1/(1+e) for v ≥ 0 and e/(1+e) for v < 0, with e = e^-|v| (one division). */
+@inline
+function sigmoidVector(v: v128): v128 {
+  // -|v| by setting the sign bit. pmax(z, c) is z < c ? c : z, so a NaN passes the clamp inside exp and every
+  // step after it: NaN in, NaN out, with no fix-up.
+  const e = expNonPositive(v128.or(v, i32x4.splat(0x80000000)));
+  const one = f32x4.splat(1.0);
+  return f32x4.div(v128.bitselect(e, one, f32x4.lt(v, f32x4.splat(0))), f32x4.add(one, e));
+}
+
 /**
  * y = 1 / (1 + e^-x) for n floats. With e = e^-|x| ≤ 1 (no overflow anywhere), y = 1/(1+e) for x ≥ 0 and
  * e/(1+e) for x < 0, so tiny outputs keep their relative accuracy. NaN stays NaN.
  */
 export function sigmoidF32(x: usize, y: usize, n: i32): void {
-  const one = f32x4.splat(1.0);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v = v128.load(x + <usize>i * 4);
-    const e = expNonPositive(f32x4.neg(f32x4.abs(v)));
-    // One division: 1/(1+e) for x ≥ 0, e/(1+e) for x < 0 (numerator chosen per lane).
-    const numerator = v128.bitselect(e, one, f32x4.lt(v, f32x4.splat(0)));
-    const result = f32x4.div(numerator, f32x4.add(one, e));
-    // The clamp inside exp turns NaN into -104; put NaN back.
-    v128.store(y + <usize>i * 4, v128.bitselect(v, result, f32x4.ne(v, v)));
+  // Four independent vectors a step: exp is one long chain of dependent operations, and with one vector a
+  // step V8's code runs at about half the speed (measured: 4.9 → 2.3 ms for LeNet's 1.2 million conv1 outputs).
+  for (; i + 16 <= n; i += 16) {
+    const from = x + <usize>i * 4, to = y + <usize>i * 4;
+    const v0 = v128.load(from), v1 = v128.load(from, 16), v2 = v128.load(from, 32), v3 = v128.load(from, 48);
+    const s0 = sigmoidVector(v0), s1 = sigmoidVector(v1), s2 = sigmoidVector(v2), s3 = sigmoidVector(v3);
+    v128.store(to, s0); v128.store(to, s1, 16); v128.store(to, s2, 32); v128.store(to, s3, 48);
   }
+  for (; i + 4 <= n; i += 4) v128.store(y + <usize>i * 4, sigmoidVector(v128.load(x + <usize>i * 4)));
   for (; i < n; i++) {
-    const v = load<f32>(x + <usize>i * 4);
-    const e = f32x4.extract_lane(expNonPositive(f32x4.splat(-abs<f32>(v))), 0);
-    const result = v < 0 ? e / (1 + e) : 1 / (1 + e);
-    store<f32>(y + <usize>i * 4, v != v ? v : result);
+    store<f32>(y + <usize>i * 4, f32x4.extract_lane(sigmoidVector(f32x4.splat(load<f32>(x + <usize>i * 4))), 0));
   }
 }
 
