@@ -80,7 +80,31 @@ export function convChannelsF32(
           let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
           let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
           let w = block + <usize>t0 * tapStride;
-          for (let t = t0; t < tEnd; t++, w += tapStride) {
+          let t = t0;
+          // Two taps a step (the same sums in the same order): half the loop's bookkeeping per multiply.
+          for (; t + 2 <= tEnd; t += 2, w += tapStride * 2) {
+            const offsetA = <usize>load<i32>(offsets + <usize>t * 4), offsetB = <usize>load<i32>(offsets + <usize>t * 4, 4);
+            let x0 = v128.load32_splat(corner0 + offsetA), x1 = v128.load32_splat(corner1 + offsetA);
+            let y = v128.load(w);
+            a00 = f32x4.add(a00, f32x4.mul(x0, y)); a10 = f32x4.add(a10, f32x4.mul(x1, y));
+            y = v128.load(w, 16);
+            a01 = f32x4.add(a01, f32x4.mul(x0, y)); a11 = f32x4.add(a11, f32x4.mul(x1, y));
+            y = v128.load(w, 32);
+            a02 = f32x4.add(a02, f32x4.mul(x0, y)); a12 = f32x4.add(a12, f32x4.mul(x1, y));
+            y = v128.load(w, 48);
+            a03 = f32x4.add(a03, f32x4.mul(x0, y)); a13 = f32x4.add(a13, f32x4.mul(x1, y));
+            x0 = v128.load32_splat(corner0 + offsetB); x1 = v128.load32_splat(corner1 + offsetB);
+            const w1 = w + tapStride;
+            y = v128.load(w1);
+            a00 = f32x4.add(a00, f32x4.mul(x0, y)); a10 = f32x4.add(a10, f32x4.mul(x1, y));
+            y = v128.load(w1, 16);
+            a01 = f32x4.add(a01, f32x4.mul(x0, y)); a11 = f32x4.add(a11, f32x4.mul(x1, y));
+            y = v128.load(w1, 32);
+            a02 = f32x4.add(a02, f32x4.mul(x0, y)); a12 = f32x4.add(a12, f32x4.mul(x1, y));
+            y = v128.load(w1, 48);
+            a03 = f32x4.add(a03, f32x4.mul(x0, y)); a13 = f32x4.add(a13, f32x4.mul(x1, y));
+          }
+          for (; t < tEnd; t++, w += tapStride) {
             const offset = <usize>load<i32>(offsets + <usize>t * 4);
             const x0 = v128.load32_splat(corner0 + offset), x1 = v128.load32_splat(corner1 + offset);
             let y = v128.load(w);
@@ -114,5 +138,96 @@ export function convChannelsF32(
       }
     }
     activate(out + <usize>(n * outChannels * positions) * 4, outChannels * positions, activation);
+  }
+}
+
+// The weight gradient of the channels path, without a column matrix: dW[o][t] = Σ over images n and output
+// positions p of dY[n, o, p] · x_padded[n, corner(p) + offset(t)] — the forward's loop with the roles of taps and
+// positions exchanged. channelsPrepareF32 first puts every image in its zero border and every output gradient in
+// position-major order ([p][o], 16 channels per vector), once per batch; convChannelsWeightGradF32 then sums a tile
+// of 2 taps × 16 channels over one image's positions (sums start at 0) and adds it to the running total, image after
+// image in order. Threads take ranges of taps, so the bits do not depend on the thread count; the order differs
+// from the gemm's (float32 rounding apart, as the chunked path's weight gradient).
+
+/** Images [first, end): each into its zero-bordered copy, and its output gradient [O][P] into [P][oPadded]. */
+export function channelsPrepareF32(
+  images: usize, padded: usize, gradOut: usize, gradTiles: usize, first: i32, end: i32,
+  C: i32, H: i32, W: i32, padTop: i32, padLeft: i32, paddedH: i32, paddedW: i32,
+  outChannels: i32, oPadded: i32, positions: i32,
+): void {
+  const copyRows = min(H, paddedH - padTop), copyColumns = min(W, paddedW - padLeft);
+  const paddedSize = C * paddedH * paddedW;
+  for (let n = first; n < end; n++) {
+    const target = padded + <usize>(n * paddedSize) * 4;
+    zero(target, paddedSize);
+    const image = images + <usize>(n * C * H * W) * 4;
+    for (let c = 0; c < C; c++) {
+      for (let h = 0; h < copyRows; h++) {
+        copy(target + <usize>((c * paddedH + h + padTop) * paddedW + padLeft) * 4, image + <usize>((c * H + h) * W) * 4,
+          copyColumns);
+      }
+    }
+    const tiles = gradTiles + <usize>(n * positions * oPadded) * 4;
+    if (oPadded > outChannels) zero(tiles, positions * oPadded);
+    const gy = gradOut + <usize>(n * outChannels * positions) * 4;
+    for (let o = 0; o < outChannels; o++) {
+      for (let p = 0; p < positions; p++) {
+        store<f32>(tiles + <usize>(p * oPadded + o) * 4, load<f32>(gy + <usize>(o * positions + p) * 4));
+      }
+    }
+  }
+}
+
+/** Images per block of convChannelsWeightGradF32: their copies and gradients stay in cache across all taps. */
+const GRAD_IMAGE_BLOCK: i32 = 16;
+
+/**
+ * Adds dW for taps [tStart, tEnd) of `count` prepared images into gradPacked ([taps][oPadded], zeroed by the
+ * caller before the first call).
+ */
+export function convChannelsWeightGradF32(
+  padded: usize, gradTiles: usize, offsets: usize, gradPacked: usize, count: i32, tStart: i32, tEnd: i32,
+  C: i32, paddedH: i32, paddedW: i32, strideH: i32, strideW: i32, oPadded: i32, outH: i32, outW: i32,
+): void {
+  const positions = outH * outW, paddedSize = C * paddedH * paddedW;
+  const rowStep = <usize>(strideH * paddedW) * 4, columnStep = <usize>strideW * 4, tileStep = <usize>oPadded * 4;
+  for (let n0 = 0; n0 < count; n0 += GRAD_IMAGE_BLOCK) {
+    const nEnd = min(count, n0 + GRAD_IMAGE_BLOCK);
+    for (let t = tStart; t < tEnd; t += 2) {
+      const u = min(t + 1, tEnd - 1); // an odd last tap is computed twice and added once
+      const offset0 = <usize>load<i32>(offsets + <usize>t * 4), offset1 = <usize>load<i32>(offsets + <usize>u * 4);
+      for (let n = n0; n < nEnd; n++) {
+        const image = padded + <usize>(n * paddedSize) * 4;
+        const tiles = gradTiles + <usize>(n * positions * oPadded) * 4;
+        for (let oc = 0; oc < oPadded; oc += 16) {
+          let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
+          let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
+          let g = tiles + <usize>oc * 4;
+          let rowCorner = image;
+          for (let oh = 0; oh < outH; oh++, rowCorner += rowStep) {
+            let corner = rowCorner;
+            for (let ow = 0; ow < outW; ow++, corner += columnStep, g += tileStep) {
+              const x0 = v128.load32_splat(corner + offset0), x1 = v128.load32_splat(corner + offset1);
+              let y = v128.load(g);
+              a00 = f32x4.add(a00, f32x4.mul(x0, y)); a10 = f32x4.add(a10, f32x4.mul(x1, y));
+              y = v128.load(g, 16);
+              a01 = f32x4.add(a01, f32x4.mul(x0, y)); a11 = f32x4.add(a11, f32x4.mul(x1, y));
+              y = v128.load(g, 32);
+              a02 = f32x4.add(a02, f32x4.mul(x0, y)); a12 = f32x4.add(a12, f32x4.mul(x1, y));
+              y = v128.load(g, 48);
+              a03 = f32x4.add(a03, f32x4.mul(x0, y)); a13 = f32x4.add(a13, f32x4.mul(x1, y));
+            }
+          }
+          // Running total + this image's sum; tap u first, so an odd last tap's (equal) second sum is overwritten.
+          const at0 = gradPacked + <usize>(t * oPadded + oc) * 4, at1 = gradPacked + <usize>(u * oPadded + oc) * 4;
+          if (u != t) {
+            v128.store(at1, f32x4.add(v128.load(at1), a10)); v128.store(at1, f32x4.add(v128.load(at1, 16), a11), 16);
+            v128.store(at1, f32x4.add(v128.load(at1, 32), a12), 32); v128.store(at1, f32x4.add(v128.load(at1, 48), a13), 48);
+          }
+          v128.store(at0, f32x4.add(v128.load(at0), a00)); v128.store(at0, f32x4.add(v128.load(at0, 16), a01), 16);
+          v128.store(at0, f32x4.add(v128.load(at0, 32), a02), 32); v128.store(at0, f32x4.add(v128.load(at0, 48), a03), 48);
+        }
+      }
+    }
   }
 }

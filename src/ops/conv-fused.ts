@@ -6,14 +6,14 @@ import { record } from "../autograd/graph.js";
 import { conv2dInfo, type Conv2dInfo, type Conv2dOptions } from "../calc/conv-info.js";
 import { convChunkedBackwardWasm } from "../kernels/wasm/conv-gemm-wasm.js";
 import { convDirectForwardWasm, convRowsWeightGradWasm, type DirectPath } from "../kernels/wasm/conv-direct-wasm.js";
-import { convBlockBackwardWasm, convBlockForwardWasm, pooledSize } from "../kernels/wasm/conv-block-wasm.js";
+import { convBlockBackwardWasm, convBlockForwardWasm, pooledSize, type FusedBackward } from "../kernels/wasm/conv-block-wasm.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkDtypes, convNeeds, wasmGradients } from "./conv.js";
 import { planConv } from "./conv-plan.js";
 
 /** How a fused convolution runs (planConv's forward and backward), or null when the separate ops must run. */
 function fusedPlan(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions,
-  then: "activation" | "sigmoid-avgpool"): { info: Conv2dInfo; forward: DirectPath; backward: "rows" | "chunked" } | null {
+  then: "activation" | "sigmoid-avgpool"): { info: Conv2dInfo; forward: DirectPath; backward: FusedBackward } | null {
   const needs = { ...convNeeds(input, weight, bias), then };
   if (!needs.float32) return null;
   checkDtypes(input, weight, bias, "conv2d");
@@ -23,7 +23,7 @@ function fusedPlan(input: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const { forward, backward, fused } = planConv(info, needs);
   // planConv fuses only the direct forwards and, when a gradient is needed, the rows or chunked backward.
   if (!fused || forward === "readable" || forward === "gemm") return null;
-  return { info, forward, backward: backward === "rows" ? "rows" : "chunked" };
+  return { info, forward, backward: backward === "rows" || backward === "channels" ? backward : "chunked" };
 }
 
 /**
@@ -48,7 +48,7 @@ export function conv2dActivation(input: Tensor, weight: Tensor, bias: Tensor | n
     const gx = input.requiresGrad ? new Float32Array(input.size) : null;
     const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
     if (backward === "rows") convRowsWeightGradWasm(x, gy, info, gw!, gb, { kind, output: y });
-    else convChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, { kind, output: y });
+    else convChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, { kind, output: y }, backward === "channels" ? "channels" : "chunks");
     return wasmGradients(input, weight, bias, gx, gw, gb);
   }, [input, weight, output]); // the activation's output too: its backward reads it, as sigmoid's and relu's do
 }

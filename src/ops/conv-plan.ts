@@ -17,24 +17,28 @@
 // readable   JS im2col · gemm() · col2im (conv.ts)             forward readable
 // rows       convRowsWeightGradF32 (asm/conv-rows.ts)          forward rows, and only the weight (and bias) need a
 //                                                              gradient; sums in its own order (float32 rounding)
+// channels   convChannelsWeightGradF32 (asm/conv-channels.ts)  forward channels, a weight gradient is needed, and
+//            for dW; convBackwardChunkF32 for dX only           canRunChunkedBackward and canRunChannelsGrad; dW sums
+//                                                              each tap over the images in order (float32 rounding)
 // chunked    convBackwardChunkF32 (asm/conv-gemm.ts)           canRunChunkedBackward: the batch and one weight-
 //                                                              gradient part per chunk fit their budgets
 // columns    im2colF32 · gemmF32 · col2imF32, one column       otherwise; a gemm forward keeps its columns on the
 //            matrix for many images                            saved stack for it when a weight gradient is needed
 //
 // fused      nn.Sequential's Conv2d → Sigmoid | ReLU and Conv2d → Sigmoid → AvgPool2d(2) run as one op when the
-//            forward is rows or channels, the backward (if any gradient is needed) is rows or chunked, and for the
+//            forward is rows or channels, the backward (if any gradient is needed) is rows, channels or chunked, and for the
 //            pooling block canRunBlock (the whole batch in one call); otherwise the separate ops run.
 //
 // Every forward gives the readable path's bits; the backwards give its bits too except the rows and chunked
-// weight gradients (test/kernels/conv-wasm.test.ts, test/nn/fusion.test.ts).
+// weight gradients, and the channels one (test/kernels/conv-wasm.test.ts, test/nn/fusion.test.ts).
 
 import type { Conv2dInfo } from "../calc/conv-info.js";
 import { canRunBlock } from "../kernels/wasm/conv-block-wasm.js";
 import { canRunChunkedBackward, canRunWasm } from "../kernels/wasm/conv-gemm-wasm.js";
+import { canRunChannelsGrad } from "../kernels/wasm/conv-channels-grad-wasm.js";
 
 export type ConvForward = "readable" | "rows" | "channels" | "gemm";
-export type ConvBackward = "readable" | "rows" | "chunked" | "columns";
+export type ConvBackward = "readable" | "rows" | "channels" | "chunked" | "columns";
 
 /** What a convolution must compute, as planConv reads it. */
 export interface ConvNeeds {
@@ -75,7 +79,8 @@ export function planConv(info: Conv2dInfo, needs: ConvNeeds): ConvPlan {
   if (!needs.float32 || needs.readable || !canRunWasm(info)) return { forward: "readable", backward: "readable", fused: false };
   const forward: ConvForward = canRunRows(info) ? "rows" : canRunChannels(info) ? "channels" : "gemm";
   const backward: ConvBackward = forward === "rows" && !needs.inputGrad && needs.weightGrad ? "rows"
-    : canRunChunkedBackward(info) ? "chunked" : "columns";
+    : !canRunChunkedBackward(info) ? "columns"
+    : forward === "channels" && needs.weightGrad && canRunChannelsGrad(info) ? "channels" : "chunked";
   const anyGrad = needs.inputGrad || needs.weightGrad || needs.biasGrad;
   const fused = needs.then !== undefined && (forward === "rows" || forward === "channels")
     && (!anyGrad || backward !== "columns") && (needs.then !== "sigmoid-avgpool" || canRunBlock(info));

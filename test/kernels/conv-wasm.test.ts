@@ -11,12 +11,18 @@ import { savedColumnsBytes } from "../../src/kernels/wasm/conv-memory.js";
 import { noGrad } from "../../src/autograd/graph.js";
 import { Tensor } from "../../src/tensor/tensor.js";
 import { conv2dInfo, type Conv2dOptions } from "../../src/calc/conv-info.js";
-import { planConv, type ConvForward } from "../../src/ops/conv-plan.js";
+import { planConv, type ConvBackward, type ConvForward } from "../../src/ops/conv-plan.js";
 
 /** The forward path planConv picks for a float32 convolution of these shapes that needs every gradient. */
 function forwardPath(input: readonly number[], weight: readonly number[], options: Conv2dOptions): ConvForward {
   return planConv(conv2dInfo([...input], [...weight], options),
     { float32: true, inputGrad: true, weightGrad: true, biasGrad: true }).forward;
+}
+
+/** The backward path planConv picks for these shapes when the weight needs a gradient. */
+function backwardPath(c: Case): ConvBackward {
+  return planConv(conv2dInfo([...c.input], [...c.weight], c.options),
+    { float32: true, inputGrad: c.inputGrad ?? true, weightGrad: true, biasGrad: c.bias }).backward;
 }
 
 describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () => {
@@ -35,13 +41,16 @@ describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () 
     expect(differingBits(fast.gb as Float32Array, readable.gb as Float32Array)).toBe(0);
   });
   for (const c of lenetCases) {
-    test(`LeNet layer, bit for bit but the weight gradient (chunked backward): ${caseName(c)}`, () => {
+    const backward = c.weight[0] === 16 ? "channels" : "chunked";
+    test(`LeNet layer, bit for bit but the weight gradient (${backward} backward): ${caseName(c)}`, () => {
+      expect(backwardPath(c)).toBe(backward);
       const fast = run("fast", c, 1), readable = run("readable", c, 1);
       expect(fast.out.length).toBe(c.input[0] * c.weight[0] * (c.weight[0] === 6 ? 28 * 28 : 10 * 10));
       expect(differingBits(fast.out as Float32Array, readable.out as Float32Array)).toBe(0);
       expect(differingBits(fast.gx as Float32Array, readable.gx as Float32Array)).toBe(0);
       expect(differingBits(fast.gb as Float32Array, readable.gb as Float32Array)).toBe(0);
-      // Summed a few images at a time and the parts added in chunk order: within float32 rounding.
+      // Chunked: summed a few images at a time, the parts added in chunk order; channels: each tap summed image by
+      // image. Either is another order than the readable path's: within float32 rounding.
       expect(relativeError(fast.gw, readable.gw)).toBeLessThan(1e-5);
       expect(relativeError(fast.gw, readable.gw)).toBeGreaterThan(0);
     });
@@ -100,8 +109,10 @@ describe("conv2d: WebAssembly kernels equal the readable JS path (float32)", () 
       bias: pick(2) === 0, options, inputGrad: pick(2) === 0 });
   }
   for (const [index, c] of channelCases.entries()) {
-    test(`channels kernel ${index}, forward bit for bit: ${caseName(c)}`, () => {
+    test(`channels kernel ${index}, forward bit for bit, its weight gradient within rounding: ${caseName(c)}`, () => {
       expect(forwardPath(c.input, c.weight, c.options)).toBe("channels");
+      // Reflect, replicate and circular padding are a separate op first: the convolution itself has none.
+      expect(backwardPath({ ...c, options: { ...c.options, paddingMode: "zeros" } })).toBe("channels");
       const fast = run("fast", c, 300 + index), readable = run("readable", c, 300 + index);
       expect(differingBits(fast.out as Float32Array, readable.out as Float32Array)).toBe(0);
       expect(relativeError(fast.gx, readable.gx)).toBeLessThan(1e-6);
@@ -253,6 +264,24 @@ describe("conv2d, pooling and sigmoid on two threads", () => {
       expect(convHelperChunks()).toBeGreaterThan(before);
       expect(two.length).toBe(one.length);
       for (let i = 0; i < one.length; i++) expect(differingBits(two[i], one[i])).toBe(0);
+    } finally {
+      setNumThreads(previous);
+    }
+  });
+
+  test("the channels weight gradient: an odd number of taps split between the threads, the same bits as one thread", async () => {
+    const { setNumThreads, getNumThreads } = await import("../../src/kernels/threads.js");
+    const c: Case = { input: [40, 3, 11, 9], weight: [32, 3, 3, 3], bias: true, options: { padding: 1, stride: [2, 1] } };
+    expect(backwardPath(c)).toBe("channels");
+    const previous = getNumThreads();
+    try {
+      setNumThreads(1);
+      const one = run("fast", c, 5);
+      setNumThreads(2);
+      const two = run("fast", c, 5);
+      expect(differingBits(two.gw, one.gw)).toBe(0);
+      expect(differingBits(two.gx, one.gx)).toBe(0);
+      expect(relativeError(two.gw, run("readable", c, 5).gw)).toBeLessThan(1e-6);
     } finally {
       setNumThreads(previous);
     }

@@ -1,13 +1,14 @@
 // The direct paths of a float32 convolution (no column matrix), in the conv module's memory: the rows kernel
 // (asm/conv-rows.ts convRowsF32: short filters on wide rows, LeNet's first layer) with its weight gradient
 // (convRowsWeightGradF32), and the channels kernel (asm/conv-channels.ts convChannelsF32: output channels in
-// blocks of 16, LeNet's second layer). Which one runs is planConv's choice (src/ops/conv-plan.ts), passed in as
+// blocks of 16, LeNet's second layer; its weight gradient is in conv-channels-grad-wasm.ts). Which one runs is planConv's choice (src/ops/conv-plan.ts), passed in as
 // `path`. Forward gives the gemm path's bits; the rows weight gradient sums in its own order (within float32
 // rounding). Either forward can apply a fused activation to each image's output while it is in cache.
 
 import type { Conv2dInfo } from "../../calc/conv-info.js";
 import { chunkOf, convModule, runChunks } from "./conv-module.js";
 import { layout, put, take, zeroFloats } from "./conv-memory.js";
+import { channelsGeometry } from "./conv-channels-grad-wasm.js";
 import { ACTIVATIONS, activationBackwardInPlace, type ActivationOutput, type FusedActivation } from "./activation-wasm.js";
 import { CONV_COLUMNS_BUDGET, sizes } from "./conv-gemm-wasm.js";
 
@@ -32,14 +33,6 @@ function rowsPaddedFloats(info: Conv2dInfo): number {
     * convModule.helpers.rowsPaddedWidth(info.outWidth, info.kernelWidth);
 }
 
-function channelsGeometry(info: Conv2dInfo) {
-  const { channelsPaddedExtent } = convModule.helpers;
-  const taps = info.inChannels * info.kernelHeight * info.kernelWidth;
-  const oPadded = Math.ceil(info.outChannels / 16) * 16;
-  const paddedH = channelsPaddedExtent(info.outHeight, info.kernelHeight, info.strideHeight, info.dilationHeight);
-  const paddedW = channelsPaddedExtent(info.outWidth, info.kernelWidth, info.strideWidth, info.dilationWidth);
-  return { taps, oPadded, paddedH, paddedW };
-}
 
 /** The floats of scratch runDirectForward needs, in the order it takes their offsets (both threads' copies). */
 export function directForwardScratch(path: DirectPath, info: Conv2dInfo): number[] {
@@ -158,3 +151,4 @@ export function convRowsWeightGradWasm(x: Float32Array, gy: Float32Array, info: 
   take(gw, gwAt, gw.length);
   if (gb) take(gb, gbAt, info.outChannels);
 }
+

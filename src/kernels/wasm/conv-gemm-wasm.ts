@@ -11,6 +11,7 @@
 import type { Conv2dInfo } from "../../calc/conv-info.js";
 import { alignUp } from "./kernel-module.js";
 import { chunkOf, convModule, runChunks, type ConvArgs } from "./conv-module.js";
+import { channelsWeightGradScratch, runChannelsWeightGrad } from "./conv-channels-grad-wasm.js";
 import { isSaved, layout, pushSaved, put, releaseSaved, take, view, zeroFloats, type SavedColumns } from "./conv-memory.js";
 import { activationBackwardInPlace, type ActivationOutput } from "./activation-wasm.js";
 
@@ -203,10 +204,11 @@ export function canRunChunkedBackward(info: Conv2dInfo): boolean {
  * parts added in chunk order (an order of its own, within float32 rounding, and the same for 1 and 2 threads).
  */
 export function convChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
-  gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, activation: ActivationOutput | null = null): void {
+  gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, activation: ActivationOutput | null = null,
+  weightGradBy: WeightGradBy = "chunks"): void {
   const { positions, imageSize } = sizes(info);
   const N = info.batchSize, outChannels = info.outChannels, outSize = outChannels * positions;
-  const scratchFloats = chunkedBackwardScratch(info, gw !== null);
+  const scratchFloats = chunkedBackwardScratch(info, gw !== null, weightGradBy);
   const offsets = layout([...scratchFloats, w.length, N * imageSize, N * outSize, gx ? N * imageSize : 0, outChannels,
     activation ? N * outSize : 0]);
   const scratch = offsets.slice(0, scratchFloats.length);
@@ -216,18 +218,27 @@ export function convChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: Fl
   put(gy, gyAt);
   if (activation) activationBackwardInPlace(gyAt, activation, yAt);
   if (gb) biasGradientAt(gyAt, gbAt, gb, N, positions);
-  runChunkedBackward(info, scratch, xAt, gyAt, wAt, gx ? gxAt : 0, gw);
+  runChunkedBackward(info, scratch, xAt, gyAt, wAt, gx ? gxAt : 0, gw, weightGradBy);
   if (gx) take(gx, gxAt, N * imageSize);
 }
 
+/**
+ * How the chunked backward gets the weight gradient: "chunks", a part per chunk of images from its column matrix,
+ * the parts added in chunk order; or "channels", the channels path's own kernel (conv-channels-grad-wasm.ts: no
+ * column matrix, each tap summed over the images in order), for convolutions the channels forward runs.
+ */
+export type WeightGradBy = "chunks" | "channels";
+
 /** The floats of scratch runChunkedBackward needs: the chunks' weight-gradient parts, and each thread's buffers. */
-export function chunkedBackwardScratch(info: Conv2dInfo, weightGrad: boolean): number[] {
+export function chunkedBackwardScratch(info: Conv2dInfo, weightGrad: boolean, weightGradBy: WeightGradBy = "chunks"): number[] {
   const { positions, rows, groupRows } = sizes(info);
   const chunk = backwardChunkImages(info), chunks = Math.ceil(info.batchSize / chunk);
   const weights = info.outChannels * groupRows;
   const work = alignUp(convModule.helpers.workspaceBytes(Math.max(info.outChannelsPerGroup, groupRows))) / 4;
   const product = info.outChannels * chunk * positions, columns = rows * chunk * positions;
-  return [weightGrad ? chunks * weights : 0, product, product, columns, columns, work, work];
+  const parts = weightGrad && weightGradBy === "chunks" ? chunks * weights : 0;
+  const channels = weightGrad && weightGradBy === "channels" ? channelsWeightGradScratch(info) : [];
+  return [parts, product, product, columns, columns, work, work, ...channels];
 }
 
 /**
@@ -236,7 +247,12 @@ export function chunkedBackwardScratch(info: Conv2dInfo, weightGrad: boolean): n
  * parts are added in chunk order.
  */
 export function runChunkedBackward(info: Conv2dInfo, scratch: number[], xAt: number, gyAt: number, wAt: number,
-  gxAt: number, gw: Float32Array | null): void {
+  gxAt: number, gw: Float32Array | null, weightGradBy: WeightGradBy = "chunks"): void {
+  if (weightGradBy === "channels") {
+    runChunkedBackward(info, scratch.slice(0, 7), xAt, gyAt, wAt, gxAt, null);
+    if (gw) runChannelsWeightGrad(info, scratch.slice(7), xAt, gyAt, gw);
+    return;
+  }
   if (gxAt === 0 && gw === null) return;
   const { positions, imageSize, groupRows } = sizes(info);
   const N = info.batchSize, chunk = backwardChunkImages(info), chunks = Math.ceil(N / chunk);
