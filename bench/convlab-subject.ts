@@ -2,7 +2,7 @@
 // way train() steps them (zeroGrad, forward, loss, item, backward, step).
 import { F, lenet, nn, noGrad, optim, randn, manualSeed, type Tensor } from "convlab";
 import type { BenchSubject } from "./measure.js";
-import { CONV_LAYERS, LEARNING_RATE, type ConvLayerName, type WorkerSpec } from "./workload.js";
+import { CONV_LAYERS, LEARNING_RATE, MATMUL_SIZE, type ConvLayerName, type WorkerSpec } from "./workload.js";
 import type { BenchBatches } from "./data.js";
 
 /** Sets how many threads convlab's kernels use (setNumThreads) and returns the count in effect. */
@@ -24,6 +24,7 @@ export function convlabSubject(spec: WorkerSpec, data: BenchBatches, version: st
     const { input, weight, padding } = CONV_LAYERS[layer];
     convInputs[layer] = { input: randn([...input]), weight: randn([...weight]), bias: randn([weight[0]]), padding };
   }
+  const square = [randn([MATMUL_SIZE, MATMUL_SIZE]), randn([MATMUL_SIZE, MATMUL_SIZE])];
 
   return {
     version,
@@ -48,6 +49,9 @@ export function convlabSubject(spec: WorkerSpec, data: BenchBatches, version: st
     convForward(layer) {
       const { input, weight, bias, padding } = convInputs[layer];
       noGrad(() => F.conv2d(input, weight, bias, { padding }));
+    },
+    matmul() {
+      noGrad(() => square[0].matmul(square[1]));
     },
   };
 }

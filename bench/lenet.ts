@@ -10,7 +10,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname } from "node:path";
 import { loadFashionMnistSync } from "convlab";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
-import { formatTable, formatTargets, ratios, summarise, targets, type FrameworkSummary } from "./report.js";
+import { ceilings, formatCeilings, formatTable, formatTargets, ratios, summarise, targets, type FrameworkSummary } from "./report.js";
 import { pythonFor, runWorker, torchUnavailableReason } from "./spawn.js";
 import { ensureTorch2 } from "./torch2.js";
 import { bookRun } from "./book-run.js";
@@ -105,15 +105,20 @@ function bench(options: BenchOptions): void {
     : rows.filter((r) => r.framework === f).map((r) => summarise(f, results.get(key(r))!))));
   const ratioByRow = ratios(summaries);
   const targetList = targets(summaries);
+  const ceilingList = ceilings(summaries, targetList);
   const pytorch = summaries.filter((s) => PYTORCHES.includes(s.framework) && s.status === "measured")
     .map((s) => ({ framework: s.framework, python: pythonFor(s.framework as "torch" | "torch2"), version: s.version, threads: s.threads }));
   console.log(`\n${formatTable(summaries, ratioByRow)}\n\nissue 15 targets (convlab/peer, median of per-round ratios; `
     + `the anchor is the best PyTorch measured at ≤ convlab's thread count):\n${formatTargets(targetList)}`);
+  if (ceilingList.length > 0) {
+    console.log("\nceiling (LeNet's multiply-adds all at convlab's best matrix-product rate in this run, nothing else timed):\n"
+      + formatCeilings(ceilingList));
+  }
   if (options.mode === "short") console.log("(--short: a check that the bench runs, not a measurement)");
   writeJson(options.out, {
     ...startedOn, finished: new Date().toISOString(), convlabBuilds: builds, loadAverageBefore: loadBefore, loadAverageAfter: loadavg(),
     mode: options.mode, options, dataSource: testSet.source, workload: { model: "d2l LeNet (sigmoid, avg pool)", batchSize: BATCH_SIZE, lr: LEARNING_RATE },
-    pytorch, frameworks: summaries, ratios: ratioByRow, targets: targetList,
+    pytorch, frameworks: summaries, ratios: ratioByRow, targets: targetList, ceilings: ceilingList,
   });
   console.log(`bench: wrote ${options.out}`);
 }

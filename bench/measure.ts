@@ -1,7 +1,7 @@
 // The timing protocol every Node worker follows, so convlab and TF.js are measured identically
 // (bench/torch_lenet.py follows the same steps): untimed warm-up steps, then timed training steps,
 // one untimed evaluation batch, timed evaluation batches, and the two forward convolutions.
-import { CONV_LAYERS, convFlops, median, type ConvLayerName, type WorkerResult, type WorkerSpec } from "./workload.js";
+import { CONV_LAYERS, convFlops, MATMUL_SIZE, median, type ConvLayerName, type WorkerResult, type WorkerSpec } from "./workload.js";
 
 /** A framework's LeNet, with batches already in its own tensors (data preparation is not timed). */
 export interface BenchSubject {
@@ -15,6 +15,8 @@ export interface BenchSubject {
   evalBatch(index: number): number;
   /** One forward call of the layer's convolution on a batch-256 input. */
   convForward(layer: ConvLayerName): void;
+  /** convlab only: one MATMUL_SIZE³ float32 matrix product (its best kernel rate; the bench's ceiling). */
+  matmul?(): void;
 }
 
 // performance.now() (not process.hrtime) so that the same protocol runs in Chromium (bench/browser-page.ts).
@@ -58,10 +60,23 @@ export function measure(subject: BenchSubject, spec: WorkerSpec): Omit<WorkerRes
     conv[layer] = { seconds: best, gflops: convFlops(layer) / best / 1e9 };
   }
 
+  let matmulGflops: number | undefined;
+  if (subject.matmul) {
+    subject.matmul();
+    const times: number[] = [];
+    for (let r = 0; r < spec.convRepeats; r++) {
+      const start = now();
+      subject.matmul();
+      times.push(seconds(start));
+    }
+    matmulGflops = 2 * MATMUL_SIZE ** 3 / median(times) / 1e9;
+  }
+
   return {
     version: subject.version,
     trainExamples, trainSeconds, trainExamplesPerSec: trainExamples / trainSeconds, trainLoss: lossSum / trainExamples,
     evalExamples, evalSeconds, evalExamplesPerSec: evalExamples / evalSeconds, evalAccuracy: correct / evalExamples,
     conv,
+    ...(matmulGflops === undefined ? {} : { matmulGflops }),
   };
 }

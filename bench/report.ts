@@ -1,5 +1,5 @@
 // Summaries over rounds, convlab/peer ratios, issue 15's targets against the best PyTorch, and the printed table.
-import { median, PYTORCHES, type Framework, type WorkerResult } from "./workload.js";
+import { LENET_MACS, MATMUL_SIZE, median, PYTORCHES, type Framework, type WorkerResult } from "./workload.js";
 
 export interface FrameworkSummary {
   framework: Framework;
@@ -15,6 +15,8 @@ export interface FrameworkSummary {
   evalExamplesPerSec?: number;
   conv1Gflops?: number;
   conv2Gflops?: number;
+  /** convlab: median GFLOP/s of its MATMUL_SIZE³ matrix product. */
+  matmulGflops?: number;
   peakRssBytes?: number;
 }
 
@@ -27,6 +29,7 @@ export function summarise(framework: Framework, rounds: WorkerResult[]): Framewo
     evalExamplesPerSec: median(rounds.map((r) => r.evalExamplesPerSec)),
     conv1Gflops: median(rounds.map((r) => r.conv.conv1.gflops)),
     conv2Gflops: median(rounds.map((r) => r.conv.conv2.gflops)),
+    ...(rounds.every((r) => r.matmulGflops !== undefined) ? { matmulGflops: median(rounds.map((r) => r.matmulGflops!)) } : {}),
     peakRssBytes: Math.max(...rounds.map((r) => r.peakRssBytes)),
   };
 }
@@ -141,4 +144,39 @@ export function formatTargets(list: Target[]): string {
       : `${times(t.ratio)} ${t.anchor} (${t.anchorVersion}) — ${t.met ? "met" : `short by ${times(t.shortfall!)} (convlab must get ${Math.round((t.shortfall! - 1) * 100)}% faster)`}`;
     return `  ${t.name}: ${verdict}`;
   }).join("\n");
+}
+
+/**
+ * What the arithmetic alone allows: if every one of LeNet's multiply-adds ran at convlab's best kernel rate (its
+ * MATMUL_SIZE³ matrix product, measured in the same run on the same threads), and nothing else took any time.
+ * A target whose goal is above `ratio` cannot be met by faster kernels of this kind, only by wider arithmetic.
+ */
+export interface Ceiling {
+  kind: "train" | "eval";
+  threads: number;
+  matmulGflops: number;
+  /** Examples/s at that rate. */
+  examplesPerSec: number;
+  /** The target's anchor and that rate over the anchor's median. */
+  anchor: string;
+  ratio: number;
+  goal: number;
+}
+
+export function ceilings(summaries: FrameworkSummary[], list: Target[]): Ceiling[] {
+  return list.flatMap((t) => {
+    const convlab = convlabAt(summaries, t.threads);
+    const anchor = measured(summaries).find((s) => rowKey(s) === t.anchor);
+    if (!convlab?.matmulGflops || !anchor || !PYTORCHES.includes(anchor.framework)) return [];
+    const examplesPerSec = convlab.matmulGflops * 1e9 / (2 * LENET_MACS[t.kind]);
+    const anchorRate = t.kind === "train" ? anchor.trainExamplesPerSec! : anchor.evalExamplesPerSec!;
+    return [{ kind: t.kind, threads: t.threads, matmulGflops: convlab.matmulGflops, examplesPerSec, anchor: t.anchor!,
+      ratio: examplesPerSec / anchorRate, goal: t.goal }];
+  });
+}
+
+export function formatCeilings(list: Ceiling[]): string {
+  return list.map((c) => `  ${c.kind === "train" ? "training" : "evaluation"} on ${c.threads} thread${c.threads > 1 ? "s" : ""}: `
+    + `${MATMUL_SIZE}³ matrix product ${c.matmulGflops.toFixed(1)} GFLOP/s → at most ${count(c.examplesPerSec)} examples/s, `
+    + `${times(c.ratio)} ${c.anchor}${c.ratio < c.goal ? ` — below the ${times(c.goal)} goal` : ""}`).join("\n");
 }

@@ -65,9 +65,21 @@ export interface WorkerResult {
   peakRssBytes: number;
   /** convlab only: hash of the build it ran (bench/fingerprint.ts). */
   build?: string;
+  /** convlab only: its float32 matrix product on MATMUL_SIZE³ (the best rate its kernels reach), median GFLOP/s. */
+  matmulGflops?: number;
 }
 
 export const RESULT_MARKER = "BENCH_RESULT ";
+
+/** The matrix product that measures convlab's best kernel rate: MATMUL_SIZE × MATMUL_SIZE times the same. */
+export const MATMUL_SIZE = 512;
+
+/**
+ * LeNet's multiply-adds per example: forward (PEERS.md's 416,520), and a training step — forward, then backward's
+ * input and weight gradients (as many multiply-adds each as forward) for every layer but conv1's input gradient,
+ * which nothing needs.
+ */
+export const LENET_MACS = { eval: 416_520, train: 3 * 416_520 - CONV_LAYERS.conv1.macsPerExample } as const;
 
 /** FLOPs (2 per multiply-add) of one forward call of a LeNet convolution on a batch of BATCH_SIZE. */
 export function convFlops(layer: ConvLayerName): number {

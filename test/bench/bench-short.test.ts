@@ -66,6 +66,9 @@ describe("npm run bench -- --short", () => {
       round.peakRssBytes, summary.trainExamplesPerSec!, summary.evalExamplesPerSec!]) {
       expect(Number.isFinite(value) && value > 0, `${name}: ${value}`).toBe(true);
     }
+    // convlab also times its 512³ matrix product (the ceiling's rate); the peers do not.
+    if (name.startsWith("convlab")) expect(round.matmulGflops! > 0 && Number.isFinite(round.matmulGflops), `${name} matmul`).toBe(true);
+    else expect(round.matmulGflops).toBeUndefined();
     // Cross-entropy of an untrained 10-class net is ≈ ln 10 ≈ 2.3; NaN or 0 would mean training did not run.
     expect(round.trainLoss).toBeGreaterThan(1);
     expect(round.trainLoss).toBeLessThan(5);

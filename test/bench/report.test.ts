@@ -3,9 +3,9 @@
 // the flags that pick the workload.
 import { describe, expect, it } from "vitest";
 import { parseOptions } from "../../bench/options.js";
-import { bestPytorch, formatTable, formatTargets, ratios, summarise, targets } from "../../bench/report.js";
+import { bestPytorch, ceilings, formatCeilings, formatTable, formatTargets, ratios, summarise, targets } from "../../bench/report.js";
 import { torch2Pin } from "../../bench/torch2.js";
-import { median, type Framework, type WorkerResult } from "../../bench/workload.js";
+import { LENET_MACS, median, type Framework, type WorkerResult } from "../../bench/workload.js";
 
 function result(framework: Framework, train: number, evaluation: number, rss = 400e6, threads = 1): WorkerResult {
   return {
@@ -73,6 +73,33 @@ describe("bench report", () => {
     // Without any PyTorch the PyTorch targets say so instead of a ratio.
     const none = targets(summaries.filter((s) => s.framework === "convlab"));
     expect(none[0]).toMatchObject({ ratio: null, met: null, missing: "no PyTorch measured" });
+  });
+
+  it("ceiling: LeNet's multiply-adds at convlab's matrix-product rate, against each PyTorch target's anchor", () => {
+    // A training example: forward 416,520 multiply-adds, backward twice that but conv1's input gradient (117,600).
+    expect(LENET_MACS).toEqual({ eval: 416_520, train: 1_131_960 });
+    const rows = (framework: Framework, threads: number, train: number, evaluation: number, matmulGflops?: number) =>
+      summarise(framework, [1, 2, 3].map((k) => ({ ...result(framework, train, evaluation, 4e8, threads),
+        ...(matmulGflops === undefined ? {} : { matmulGflops: matmulGflops + k - 2 }) })));
+    const summaries = [rows("convlab", 1, 4000, 10000, 20), rows("convlab", 2, 7000, 17000, 38),
+      rows("torch2", 1, 5000, 20000), rows("torch2", 2, 7000, 21000), rows("tfjs-wasm", 1, 1000, 10000)];
+    const list = ceilings(summaries, targets(summaries));
+    // Median 20 GFLOP/s on one thread: 20e9 / (2 · 1,131,960) = 8,834 training examples/s, 1.77× torch2@1's 5,000.
+    expect(list.map((c) => [c.kind, c.threads, c.anchor, c.matmulGflops])).toEqual([
+      ["train", 2, "torch2@2", 38], ["train", 1, "torch2@1", 20], ["eval", 2, "torch2@2", 38], ["eval", 1, "torch2@1", 20]]);
+    expect(list[1].examplesPerSec).toBeCloseTo(20e9 / (2 * 1_131_960), 6);
+    expect(list[1].ratio).toBeCloseTo(20e9 / (2 * 1_131_960) / 5000, 12);
+    expect(list[3].ratio).toBeCloseTo(20e9 / (2 * 416_520) / 20000, 12);
+    const text = formatCeilings(list);
+    expect(text).toContain("training on 1 thread: 512³ matrix product 20.0 GFLOP/s → at most 8,834 examples/s, 1.77× torch2@1\n");
+    expect(text).toContain("training on 2 threads: 512³ matrix product 38.0 GFLOP/s → at most 16,785 examples/s, 2.40× torch2@2\n");
+    expect(text).toContain("evaluation on 2 threads: 512³ matrix product 38.0 GFLOP/s → at most 45,616 examples/s, 2.17× torch2@2\n");
+    // 24,008 examples/s is 1.20× torch2@1's 20,000: exactly at the goal, so no "below" note; a slower product has one.
+    expect(text).toMatch(/evaluation on 1 thread: 512³ matrix product 20\.0 GFLOP\/s → at most 24,008 examples\/s, 1\.20× torch2@1$/);
+    const slower = ceilings([rows("convlab", 1, 4000, 10000, 12), summaries[2]], targets([rows("convlab", 1, 4000, 10000, 12), summaries[2]]));
+    expect(formatCeilings(slower)).toContain("1.06× torch2@1 — below the 1.20× goal");
+    // No matrix product measured (an older worker, or a PyTorch-less run): no ceiling lines.
+    expect(ceilings(summaries.slice(2), targets(summaries.slice(2)))).toEqual([]);
   });
 
   it("the PyTorch 2 pin is read from requirements.txt's '# bench: torch==' comment, which pip ignores", () => {
