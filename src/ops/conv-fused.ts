@@ -21,7 +21,7 @@ function fusedPlan(input: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const padded = info.padTop + info.padBottom + info.padLeft + info.padRight > 0;
   if (padded && info.paddingMode !== "zeros") return null; // conv2d pads explicitly first: not one op
   const { forward, backward, fused } = planConv(info, needs);
-  // planConv fuses only the direct forwards and, when a gradient is needed, the rows or chunked backward.
+  // planConv fuses only the direct forwards and, when a gradient is needed, the rows, channels or chunked backward.
   if (!fused || forward === "readable" || forward === "gemm") return null;
   return { info, forward, backward: backward === "rows" || backward === "channels" ? backward : "chunked" };
 }
@@ -48,7 +48,10 @@ export function conv2dActivation(input: Tensor, weight: Tensor, bias: Tensor | n
     const gx = input.requiresGrad ? new Float32Array(input.size) : null;
     const gb = bias !== null && bias.requiresGrad ? new Float32Array(info.outChannels) : null;
     if (backward === "rows") convRowsWeightGradWasm(x, gy, info, gw!, gb, { kind, output: y });
-    else convChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, { kind, output: y }, backward === "channels" ? "channels" : "chunks");
+    else {
+      const weightGradBy = backward === "channels" ? "channels" : "chunks";
+      convChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, { kind, output: y }, weightGradBy);
+    }
     return wasmGradients(input, weight, bias, gx, gw, gb);
   }, [input, weight, output]); // the activation's output too: its backward reads it, as sigmoid's and relu's do
 }

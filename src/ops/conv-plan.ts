@@ -26,11 +26,11 @@
 //            matrix for many images                            saved stack for it when a weight gradient is needed
 //
 // fused      nn.Sequential's Conv2d → Sigmoid | ReLU and Conv2d → Sigmoid → AvgPool2d(2) run as one op when the
-//            forward is rows or channels, the backward (if any gradient is needed) is rows, channels or chunked, and for the
-//            pooling block canRunBlock (the whole batch in one call); otherwise the separate ops run.
+//            forward is rows or channels, the backward (if any gradient is needed) is rows, channels or chunked,
+//            and for the pooling block canRunBlock (the whole batch in one call); otherwise the separate ops run.
 //
-// Every forward gives the readable path's bits; the backwards give its bits too except the rows and chunked
-// weight gradients, and the channels one (test/kernels/conv-wasm.test.ts, test/nn/fusion.test.ts).
+// Every forward gives the readable path's bits; the backwards give its bits too except the rows, channels and
+// chunked weight gradients (test/kernels/conv-wasm.test.ts, test/nn/fusion.test.ts).
 
 import type { Conv2dInfo } from "../calc/conv-info.js";
 import { canRunBlock } from "../kernels/wasm/conv-block-wasm.js";

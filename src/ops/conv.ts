@@ -187,9 +187,8 @@ function convolveWasm(input: Tensor, weight: Tensor, bias: Tensor | null, info: 
     // The gradients asked for now decide the backward (planConv again, with what backward really needs).
     const { backward } = planConv(info, { float32: true, inputGrad: gx !== null, weightGrad: gw !== null, biasGrad: gb !== null });
     if (backward === "rows") convRowsWeightGradWasm(x, gy, info, gw!, gb);
-    else if (backward === "chunked" || backward === "channels") {
-      convChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, null, backward === "channels" ? "channels" : "chunks");
-    }
+    else if (backward === "channels") convChunkedBackwardWasm(x, w, gy, info, gx, gw, gb, null, "channels");
+    else if (backward === "chunked") convChunkedBackwardWasm(x, w, gy, info, gx, gw, gb);
     else convColumnsBackwardWasm(x, w, gy, info, gx, gw, kept, gb);
     return wasmGradients(input, weight, bias, gx, gw, gb);
   }, [input, weight]);

@@ -3,9 +3,9 @@
 // array: forward leaves it on the saved stack (conv-memory.ts) for backward, which finds it there, or recomputes it
 // when the stack was emptied in between. Only the input, the pooled output and the gradients cross into JS.
 // Every step is the kernel the separate ops run (the rows or channels convolution with the sigmoid applied per
-// image, avgPool2x2F32, avgPool2x2BackwardF32, sigmoidBackwardF32, the rows or channels weight gradient or the chunked backward),
-// on the same numbers in the same order, so the result has the same bits as Conv2d, Sigmoid and AvgPool2d run
-// one after another (test/nn/fusion.test.ts).
+// image, avgPool2x2F32, avgPool2x2BackwardF32, sigmoidBackwardF32, the rows or channels weight gradient or the
+// chunked backward), on the same numbers in the same order, so the result has the same bits as Conv2d, Sigmoid
+// and AvgPool2d run one after another (test/nn/fusion.test.ts).
 
 import type { Conv2dInfo } from "../../calc/conv-info.js";
 import { isSaved, layout, pushSaved, put, releaseSaved, take, zeroFloats, type SavedColumns } from "./conv-memory.js";
@@ -66,15 +66,15 @@ export function convBlockForwardWasm(forward: DirectPath, x: Float32Array, w: Fl
   return kept;
 }
 
-/**
- * The gradients of convBlockForwardWasm from the pooled output's gradient: gx (null: not needed), gw and gb
- * (written; null: not needed), by planConv's `forward` and `backward` ("rows": the rows weight-gradient kernel,
- * no input gradient; "channels": the channels weight-gradient kernel and the chunked one for dX; or "chunked"). Uses the forward's saved sigmoid output when it is still there (and releases
- * it), and recomputes it otherwise.
- */
 /** The backwards a fused convolution runs (planConv's): see src/ops/conv-plan.ts. */
 export type FusedBackward = "rows" | "channels" | "chunked";
 
+/**
+ * The gradients of convBlockForwardWasm from the pooled output's gradient: gx (null: not needed), gw and gb
+ * (written; null: not needed), by planConv's `forward` and `backward` ("rows": the rows weight-gradient kernel,
+ * no input gradient; "channels": the channels weight-gradient kernel, and the chunked one for dX; or "chunked").
+ * Uses the forward's saved sigmoid output when it is still there (and releases it), and recomputes it otherwise.
+ */
 export function convBlockBackwardWasm(forward: DirectPath, backward: FusedBackward, x: Float32Array, w: Float32Array,
   bias: Float32Array | null, gPooled: Float32Array, info: Conv2dInfo, gx: Float32Array | null, gw: Float32Array | null,
   gb: Float32Array | null, kept: SavedColumns | null): void {
@@ -84,7 +84,8 @@ export function convBlockBackwardWasm(forward: DirectPath, backward: FusedBackwa
   if (!reuse) releaseSaved(kept);
   const forwardFloats = reuse ? [] : directForwardScratch(forward, info);
   const weightGradBy = backward === "channels" ? "channels" : "chunks";
-  const backwardFloats = backward === "rows" ? rowsWeightGradScratch(info) : chunkedBackwardScratch(info, gw !== null, weightGradBy);
+  const backwardFloats = backward === "rows" ? rowsWeightGradScratch(info)
+    : chunkedBackwardScratch(info, gw !== null, weightGradBy);
   const offsets = layout([...forwardFloats, ...backwardFloats, w.length, outChannels, N * imageSize, reuse ? 0 : ySize,
     gPooled.length, ySize, gx ? N * imageSize : 0, w.length, outChannels]);
   const forwardScratch = offsets.slice(0, forwardFloats.length);

@@ -39,7 +39,8 @@ export function channelsWeightGradScratch(info: Conv2dInfo): number[] {
  * at gyAt, without a column matrix: both threads prepare chunks of images, then take ranges of taps, each tap's sum
  * running over the images in order (the same bits for 1 and 2 threads; float32 rounding apart from the gemm's).
  */
-export function runChannelsWeightGrad(info: Conv2dInfo, scratch: number[], xAt: number, gyAt: number, gw: Float32Array): void {
+export function runChannelsWeightGrad(info: Conv2dInfo, scratch: number[], xAt: number, gyAt: number,
+  gw: Float32Array): void {
   const [paddedAt, tilesAt, offsetsAt, packedAt] = scratch;
   const { taps, oPadded, paddedH, paddedW } = channelsGeometry(info);
   const N = info.batchSize, positions = info.outHeight * info.outWidth, outChannels = info.outChannels;

@@ -1,9 +1,10 @@
 // The direct paths of a float32 convolution (no column matrix), in the conv module's memory: the rows kernel
 // (asm/conv-rows.ts convRowsF32: short filters on wide rows, LeNet's first layer) with its weight gradient
 // (convRowsWeightGradF32), and the channels kernel (asm/conv-channels.ts convChannelsF32: output channels in
-// blocks of 16, LeNet's second layer; its weight gradient is in conv-channels-grad-wasm.ts). Which one runs is planConv's choice (src/ops/conv-plan.ts), passed in as
-// `path`. Forward gives the gemm path's bits; the rows weight gradient sums in its own order (within float32
-// rounding). Either forward can apply a fused activation to each image's output while it is in cache.
+// blocks of 16, LeNet's second layer; its weight gradient is in conv-channels-grad-wasm.ts). Which one runs is
+// planConv's choice (src/ops/conv-plan.ts), passed in as `path`. Forward gives the gemm path's bits; the rows
+// weight gradient sums in its own order (within float32 rounding). Either forward can apply a fused activation
+// to each image's output while it is in cache.
 
 import type { Conv2dInfo } from "../../calc/conv-info.js";
 import { chunkOf, convModule, runChunks } from "./conv-module.js";
@@ -32,7 +33,6 @@ function rowsPaddedFloats(info: Conv2dInfo): number {
   return info.inChannels * (info.outHeight + info.kernelHeight - 1)
     * convModule.helpers.rowsPaddedWidth(info.outWidth, info.kernelWidth);
 }
-
 
 /** The floats of scratch runDirectForward needs, in the order it takes their offsets (both threads' copies). */
 export function directForwardScratch(path: DirectPath, info: Conv2dInfo): number[] {
@@ -151,4 +151,3 @@ export function convRowsWeightGradWasm(x: Float32Array, gy: Float32Array, info: 
   take(gw, gwAt, gw.length);
   if (gb) take(gb, gbAt, info.outChannels);
 }
-

@@ -201,7 +201,8 @@ export function canRunChunkedBackward(info: Conv2dInfo): boolean {
  * convColumnsBackwardWasm's gradients a few images at a time, both threads taking chunks (asm/conv-gemm.ts
  * convBackwardChunkF32): each chunk's column matrix stays in cache instead of one 15 MB matrix for LeNet's batch.
  * The input gradient has the same bits as the one-matrix path; the weight gradient is summed per chunk and the
- * parts added in chunk order (an order of its own, within float32 rounding, and the same for 1 and 2 threads).
+ * parts added in chunk order (an order of its own, within float32 rounding, and the same for 1 and 2 threads), or
+ * with weightGradBy "channels" by the channels path's own kernel.
  */
 export function convChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: Float32Array, info: Conv2dInfo,
   gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, activation: ActivationOutput | null = null,
@@ -230,7 +231,8 @@ export function convChunkedBackwardWasm(x: Float32Array, w: Float32Array, gy: Fl
 export type WeightGradBy = "chunks" | "channels";
 
 /** The floats of scratch runChunkedBackward needs: the chunks' weight-gradient parts, and each thread's buffers. */
-export function chunkedBackwardScratch(info: Conv2dInfo, weightGrad: boolean, weightGradBy: WeightGradBy = "chunks"): number[] {
+export function chunkedBackwardScratch(info: Conv2dInfo, weightGrad: boolean,
+  weightGradBy: WeightGradBy = "chunks"): number[] {
   const { positions, rows, groupRows } = sizes(info);
   const chunk = backwardChunkImages(info), chunks = Math.ceil(info.batchSize / chunk);
   const weights = info.outChannels * groupRows;
