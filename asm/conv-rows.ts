@@ -52,6 +52,11 @@ export function convRowsF32(
         // Sixteen outputs (four vectors) at a time; the last block may hang past the row (the buffer is wide
         // enough to read there), and only its lanes inside the row are stored.
         for (let ow = 0; ow < outW; ow += 16) {
+          if (outW - ow <= 12) { // a last block of at most twelve: three vectors (LeNet's 28-wide rows: 16 + 12)
+            narrowBlock(padded, filter0, filter1, target0, target1, second != o, b0, b1, bias != 0, ow, oh, C, kH, kW,
+              paddedH, paddedW, outW);
+            continue;
+          }
           let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
           let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
           let t = 0;
@@ -89,6 +94,40 @@ export function convRowsF32(
     }
     activate(out + <usize>(n * outChannels * outH * outW) * 4, outChannels * outH * outW, activation);
   }
+}
+
+/** convRowsF32's last block of a row when at most twelve outputs remain: the same sums on three vectors, not four. */
+@inline
+function narrowBlock(padded: usize, filter0: usize, filter1: usize, target0: usize, target1: usize, both: bool,
+  b0: f32, b1: f32, hasBias: bool, ow: i32, oh: i32, C: i32, kH: i32, kW: i32, paddedH: i32, paddedW: i32, outW: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0);
+  let t = 0;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < kH; i++) {
+      const row = padded + <usize>(((c * paddedH + oh + i) * paddedW) + ow) * 4;
+      for (let j = 0; j < kW; j++, t++) {
+        const w0 = v128.load32_splat(filter0 + <usize>t * 4), w1 = v128.load32_splat(filter1 + <usize>t * 4);
+        const src = row + <usize>j * 4;
+        let x = v128.load(src);
+        a0 = f32x4.add(a0, f32x4.mul(w0, x)); c0 = f32x4.add(c0, f32x4.mul(w1, x));
+        x = v128.load(src, 16);
+        a1 = f32x4.add(a1, f32x4.mul(w0, x)); c1 = f32x4.add(c1, f32x4.mul(w1, x));
+        x = v128.load(src, 32);
+        a2 = f32x4.add(a2, f32x4.mul(w0, x)); c2 = f32x4.add(c2, f32x4.mul(w1, x));
+      }
+    }
+  }
+  if (hasBias) {
+    const s0 = f32x4.splat(b0), s1 = f32x4.splat(b1);
+    a0 = f32x4.add(a0, s0); a1 = f32x4.add(a1, s0); a2 = f32x4.add(a2, s0);
+    c0 = f32x4.add(c0, s1); c1 = f32x4.add(c1, s1); c2 = f32x4.add(c2, s1);
+  }
+  let at = target0 + <usize>ow * 4;
+  storeLanes(at, a0, outW - ow); storeLanes(at + 16, a1, outW - ow - 4); storeLanes(at + 32, a2, outW - ow - 8);
+  if (!both) return;
+  at = target1 + <usize>ow * 4;
+  storeLanes(at, c0, outW - ow); storeLanes(at + 16, c1, outW - ow - 4); storeLanes(at + 32, c2, outW - ow - 8);
 }
 
 /**
