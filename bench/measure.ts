@@ -15,7 +15,7 @@ export interface BenchSubject {
   evalBatch(index: number): number;
   /** One forward call of the layer's convolution on a batch-256 input. */
   convForward(layer: ConvLayerName): void;
-  /** convlab only: one MATMUL_SIZE³ float32 matrix product (its best kernel rate; the bench's ceiling). */
+  /** convlab only: one MATMUL_SIZE³ float32 matrix product (the rate of the bench's ceiling). */
   matmul?(): void;
 }
 

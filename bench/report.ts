@@ -147,9 +147,9 @@ export function formatTargets(list: Target[]): string {
 }
 
 /**
- * What the arithmetic alone allows: if every one of LeNet's multiply-adds ran at convlab's best kernel rate (its
- * MATMUL_SIZE³ matrix product, measured in the same run on the same threads), and nothing else took any time.
- * A target whose goal is above `ratio` cannot be met by faster kernels of this kind, only by wider arithmetic.
+ * What the arithmetic alone allows: if every one of LeNet's multiply-adds ran at convlab's matrix-product rate (its
+ * MATMUL_SIZE³ product, measured in the same run on the same threads), and nothing else took any time. A target
+ * whose goal is above `ratio` cannot be met by cutting the rest of the step; it needs a faster matrix product.
  */
 export interface Ceiling {
   kind: "train" | "eval";

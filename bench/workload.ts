@@ -65,13 +65,13 @@ export interface WorkerResult {
   peakRssBytes: number;
   /** convlab only: hash of the build it ran (bench/fingerprint.ts). */
   build?: string;
-  /** convlab only: its float32 matrix product on MATMUL_SIZE³ (the best rate its kernels reach), median GFLOP/s. */
+  /** convlab only: its float32 matrix product on MATMUL_SIZE³ (the ceiling's rate), median GFLOP/s. */
   matmulGflops?: number;
 }
 
 export const RESULT_MARKER = "BENCH_RESULT ";
 
-/** The matrix product that measures convlab's best kernel rate: MATMUL_SIZE × MATMUL_SIZE times the same. */
+/** The matrix product that measures convlab's matrix-product rate for the ceiling: MATMUL_SIZE × MATMUL_SIZE times the same. */
 export const MATMUL_SIZE = 512;
 
 /**
