@@ -80,31 +80,7 @@ export function convChannelsF32(
           let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
           let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
           let w = block + <usize>t0 * tapStride;
-          let t = t0;
-          // Two taps a step (the same sums in the same order): half the loop's bookkeeping per multiply.
-          for (; t + 2 <= tEnd; t += 2, w += tapStride * 2) {
-            const offsetA = <usize>load<i32>(offsets + <usize>t * 4), offsetB = <usize>load<i32>(offsets + <usize>t * 4, 4);
-            let x0 = v128.load32_splat(corner0 + offsetA), x1 = v128.load32_splat(corner1 + offsetA);
-            let y = v128.load(w);
-            a00 = f32x4.add(a00, f32x4.mul(x0, y)); a10 = f32x4.add(a10, f32x4.mul(x1, y));
-            y = v128.load(w, 16);
-            a01 = f32x4.add(a01, f32x4.mul(x0, y)); a11 = f32x4.add(a11, f32x4.mul(x1, y));
-            y = v128.load(w, 32);
-            a02 = f32x4.add(a02, f32x4.mul(x0, y)); a12 = f32x4.add(a12, f32x4.mul(x1, y));
-            y = v128.load(w, 48);
-            a03 = f32x4.add(a03, f32x4.mul(x0, y)); a13 = f32x4.add(a13, f32x4.mul(x1, y));
-            x0 = v128.load32_splat(corner0 + offsetB); x1 = v128.load32_splat(corner1 + offsetB);
-            const w1 = w + tapStride;
-            y = v128.load(w1);
-            a00 = f32x4.add(a00, f32x4.mul(x0, y)); a10 = f32x4.add(a10, f32x4.mul(x1, y));
-            y = v128.load(w1, 16);
-            a01 = f32x4.add(a01, f32x4.mul(x0, y)); a11 = f32x4.add(a11, f32x4.mul(x1, y));
-            y = v128.load(w1, 32);
-            a02 = f32x4.add(a02, f32x4.mul(x0, y)); a12 = f32x4.add(a12, f32x4.mul(x1, y));
-            y = v128.load(w1, 48);
-            a03 = f32x4.add(a03, f32x4.mul(x0, y)); a13 = f32x4.add(a13, f32x4.mul(x1, y));
-          }
-          for (; t < tEnd; t++, w += tapStride) {
+          for (let t = t0; t < tEnd; t++, w += tapStride) {
             const offset = <usize>load<i32>(offsets + <usize>t * 4);
             const x0 = v128.load32_splat(corner0 + offset), x1 = v128.load32_splat(corner1 + offset);
             let y = v128.load(w);
