@@ -243,6 +243,9 @@ export function chunkedBackwardScratch(info: Conv2dInfo, weightGrad: boolean,
   return [parts, product, product, columns, columns, work, work, ...channels];
 }
 
+/** How many of chunkedBackwardScratch's buffers the chunked kernel itself uses (parts, then two of each per thread). */
+const CHUNKED_BUFFERS = 7;
+
 /**
  * The input gradient (into gxAt, zeroed here; 0: none) and the weight gradient (into gw; null: none) of the whole
  * batch, from the output gradient at gyAt, a few images at a time on both threads; the chunks' weight-gradient
@@ -251,8 +254,8 @@ export function chunkedBackwardScratch(info: Conv2dInfo, weightGrad: boolean,
 export function runChunkedBackward(info: Conv2dInfo, scratch: number[], xAt: number, gyAt: number, wAt: number,
   gxAt: number, gw: Float32Array | null, weightGradBy: WeightGradBy = "chunks"): void {
   if (weightGradBy === "channels") {
-    runChunkedBackward(info, scratch.slice(0, 7), xAt, gyAt, wAt, gxAt, null);
-    if (gw) runChannelsWeightGrad(info, scratch.slice(7), xAt, gyAt, gw);
+    runChunkedBackward(info, scratch.slice(0, CHUNKED_BUFFERS), xAt, gyAt, wAt, gxAt, null);
+    if (gw) runChannelsWeightGrad(info, scratch.slice(CHUNKED_BUFFERS), xAt, gyAt, gw);
     return;
   }
   if (gxAt === 0 && gw === null) return;
