@@ -8,6 +8,7 @@
 //   npm start -- --only 03,05      only lessons whose file name starts with one of these prefixes
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "./lessons/files.js";
@@ -15,7 +16,7 @@ import { lintLessons } from "./lessons/lint.js";
 import { executedNotebook, serializeNotebook } from "./lessons/notebook.js";
 import type { CodeCell } from "./lessons/parse.js";
 import { formatCellFailure } from "./lessons/report.js";
-import { type CellResult, runLesson, WorkerPool } from "./lessons/runner.js";
+import { type CellResult, kernelThreadsPerWorker, runLesson, WorkerPool } from "./lessons/runner.js";
 import { writeSite } from "./lessons/site/build.js";
 import { GLOSSARY_FILE } from "./lessons/glossary.js";
 
@@ -56,9 +57,11 @@ async function main(): Promise<number> {
     return 1;
   }
   const pool = new WorkerPool();
-  console.log(`Running ${lessons.length} lesson(s)${args.quick ? " (quick: ci overrides applied)" : ""}, ${pool.size} at a time...`);
+  // The two editions' lesson 9 train side by side for most of the run: two threads each would oversubscribe the cores.
+  const threads = kernelThreadsPerWorker(availableParallelism(), Math.min(pool.size, lessons.length));
+  console.log(`Running ${lessons.length} lesson(s)${args.quick ? " (quick: ci overrides applied)" : ""}, ${pool.size} at a time, ${threads} kernel thread(s) each...`);
   const started = performance.now();
-  const runs = lessons.map((lesson) => runLesson(lesson, { root, quick: args.quick }, pool));
+  const runs = lessons.map((lesson) => runLesson(lesson, { root, quick: args.quick, threads }, pool));
   const results: CellResult[][] = await Promise.all(
     runs.map(async (run) => {
       const lessonResults = await run.done;

@@ -7,7 +7,7 @@ import { repoRoot, requireBuild } from "../../tools/lessons/files.js";
 import { parseLesson } from "../../tools/lessons/parse.js";
 import type { CodeCell, Lesson } from "../../tools/lessons/parse.js";
 import { formatCellFailure, outputText } from "../../tools/lessons/report.js";
-import { type CellResult, runLesson, WorkerPool } from "../../tools/lessons/runner.js";
+import { type CellResult, kernelThreadsPerWorker, runLesson, WorkerPool } from "../../tools/lessons/runner.js";
 
 const root = repoRoot();
 const pool = new WorkerPool();
@@ -188,5 +188,32 @@ describe.concurrent("options at run time", { timeout: WAIT_FOR_POOL_MS }, () => 
     const [result] = await run(lesson);
     expect(result.status).toBe("ok");
     expect(result.outputs).toEqual([{ output_type: "execute_result", execution_count: 1, data: { "text/plain": "'function'" }, metadata: {} }]);
+  });
+
+  // npm start runs both editions' lesson 9 side by side: each worker's kernels get one thread on two cores.
+  it("a worker's kernels use the thread count the run asks for, unless CONVLAB_NUM_THREADS is already set", async () => {
+    const lesson = lessonOf(['import { getNumThreads } from "convlab";', "console.log(getNumThreads());"]);
+    const threadsIn = async (threads: 1 | 2) => outputText((await runLesson(lesson, { root, quick: true, threads }, pool).done)[0]);
+    expect(await threadsIn(1)).toBe("1\n");
+    expect(await threadsIn(2)).toBe("2\n");
+    const before = process.env.CONVLAB_NUM_THREADS;
+    process.env.CONVLAB_NUM_THREADS = "1";
+    try {
+      expect(await threadsIn(2)).toBe("1\n");
+    } finally {
+      if (before === undefined) delete process.env.CONVLAB_NUM_THREADS;
+      else process.env.CONVLAB_NUM_THREADS = before;
+    }
+  });
+});
+
+describe("kernelThreadsPerWorker", () => {
+  it("gives two threads only where every worker running at once can have two cores", () => {
+    expect(kernelThreadsPerWorker(2, 2)).toBe(1);
+    expect(kernelThreadsPerWorker(2, 1)).toBe(2);
+    expect(kernelThreadsPerWorker(4, 2)).toBe(2);
+    expect(kernelThreadsPerWorker(3, 2)).toBe(1);
+    expect(kernelThreadsPerWorker(1, 1)).toBe(1);
+    expect(kernelThreadsPerWorker(8, 0)).toBe(2);
   });
 });

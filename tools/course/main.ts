@@ -7,13 +7,14 @@
 //   npm run course -- --no-site           notebooks and source/ only (no run: seconds)
 //   npm run course -- --out DIR           another folder than out/course
 
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "../lessons/files.js";
 import { lintLessons } from "../lessons/lint.js";
 import type { CodeCell } from "../lessons/parse.js";
 import { formatCellFailure } from "../lessons/report.js";
-import { type CellResult, runLesson, WorkerPool } from "../lessons/runner.js";
+import { type CellResult, kernelThreadsPerWorker, runLesson, WorkerPool } from "../lessons/runner.js";
 import { courseEditions, hasClassWork, writeCourse } from "./build.js";
 
 interface Arguments {
@@ -61,8 +62,9 @@ async function main(): Promise<number> {
   let results: CellResult[][] | undefined;
   if (args.site) {
     const pool = new WorkerPool();
-    console.log(`Running ${lessons.length} lesson(s) for the sites${args.quick ? " (quick: ci values)" : ""}, ${pool.size} at a time...`);
-    results = await Promise.all(lessons.map((lesson) => runLesson(lesson, { root, quick: args.quick }, pool).done));
+    const threads = kernelThreadsPerWorker(availableParallelism(), Math.min(pool.size, lessons.length));
+    console.log(`Running ${lessons.length} lesson(s) for the sites${args.quick ? " (quick: ci values)" : ""}, ${pool.size} at a time, ${threads} kernel thread(s) each...`);
+    results = await Promise.all(lessons.map((lesson) => runLesson(lesson, { root, quick: args.quick, threads }, pool).done));
     const failed = lessons.filter((lesson, index) => {
       const failure = results![index].find((result) => result.status !== "ok" && result.status !== "skipped");
       if (failure) console.error(formatCellFailure(lesson, lesson.cells[failure.index] as CodeCell, failure));
