@@ -53,7 +53,7 @@ export interface RunOptions {
 
 /**
  * Threads for each lesson worker's kernels when `workers` lessons run at once on `cores` cores: 2 only when each can
- * have two cores. Two workers training at 2 threads each on 2 cores took 1.35–1.42× longer than at 1 thread each
+ * have two cores. Two workers training at 2 threads each on 2 cores took 1.34–1.42× longer than at 1 thread each
  * (two 1-epoch full-data trainings side by side, 2026-12-03); results are the same bits either way.
  */
 export function kernelThreadsPerWorker(cores: number, workers: number): 1 | 2 {
