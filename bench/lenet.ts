@@ -111,7 +111,7 @@ function bench(options: BenchOptions): void {
   console.log(`\n${formatTable(summaries, ratioByRow)}\n\nissue 15 targets (convlab/peer, median of per-round ratios; `
     + `the anchor is the best PyTorch measured at ≤ convlab's thread count):\n${formatTargets(targetList)}`);
   if (ceilingList.length > 0) {
-    console.log("\nceiling (LeNet's multiply-adds all at convlab's matrix-product rate in this run, nothing else timed):\n"
+    console.log("\nceiling (LeNet's multiply-adds all at convlab's matrix-product rate in this run, then at the engine's SIMD peak; nothing else timed):\n"
       + formatCeilings(ceilingList));
   }
   if (options.mode === "short") console.log("(--short: a check that the bench runs, not a measurement)");

@@ -17,6 +17,8 @@ export interface FrameworkSummary {
   conv2Gflops?: number;
   /** convlab: median GFLOP/s of its MATMUL_SIZE³ matrix product. */
   matmulGflops?: number;
+  /** convlab: median GFLOP/s of the engine's register-only SIMD probe on its threads. */
+  simdPeakGflops?: number;
   peakRssBytes?: number;
 }
 
@@ -30,6 +32,7 @@ export function summarise(framework: Framework, rounds: WorkerResult[]): Framewo
     conv1Gflops: median(rounds.map((r) => r.conv.conv1.gflops)),
     conv2Gflops: median(rounds.map((r) => r.conv.conv2.gflops)),
     ...(rounds.every((r) => r.matmulGflops !== undefined) ? { matmulGflops: median(rounds.map((r) => r.matmulGflops!)) } : {}),
+    ...(rounds.every((r) => r.simdPeakGflops !== undefined) ? { simdPeakGflops: median(rounds.map((r) => r.simdPeakGflops!)) } : {}),
     peakRssBytes: Math.max(...rounds.map((r) => r.peakRssBytes)),
   };
 }
@@ -150,6 +153,8 @@ export function formatTargets(list: Target[]): string {
  * What the arithmetic alone allows: if every one of LeNet's multiply-adds ran at convlab's matrix-product rate (its
  * MATMUL_SIZE³ product, measured in the same run on the same threads), and nothing else took any time. A target
  * whose goal is above `ratio` cannot be met by cutting the rest of the step; it needs a faster matrix product.
+ * And the hard limit: every multiply-add at the engine's register-only SIMD rate on the same threads
+ * (bench/simd-peak.ts) — a goal above that `ratio` is out of reach of any WebAssembly SIMD kernel on this machine.
  */
 export interface Ceiling {
   kind: "train" | "eval";
@@ -161,6 +166,8 @@ export interface Ceiling {
   anchor: string;
   ratio: number;
   goal: number;
+  /** The same at the engine's SIMD peak, when the run measured it. */
+  peak?: { gflops: number; examplesPerSec: number; ratio: number };
 }
 
 export function ceilings(summaries: FrameworkSummary[], list: Target[]): Ceiling[] {
@@ -170,13 +177,19 @@ export function ceilings(summaries: FrameworkSummary[], list: Target[]): Ceiling
     if (!convlab?.matmulGflops || !anchor || !PYTORCHES.includes(anchor.framework)) return [];
     const examplesPerSec = convlab.matmulGflops * 1e9 / (2 * LENET_MACS[t.kind]);
     const anchorRate = t.kind === "train" ? anchor.trainExamplesPerSec! : anchor.evalExamplesPerSec!;
+    const peakGflops = convlab.simdPeakGflops;
+    const peakExamplesPerSec = peakGflops === undefined ? 0 : peakGflops * 1e9 / (2 * LENET_MACS[t.kind]);
     return [{ kind: t.kind, threads: t.threads, matmulGflops: convlab.matmulGflops, examplesPerSec, anchor: t.anchor!,
-      ratio: examplesPerSec / anchorRate, goal: t.goal }];
+      ratio: examplesPerSec / anchorRate, goal: t.goal,
+      ...(peakGflops === undefined ? {} : { peak: { gflops: peakGflops, examplesPerSec: peakExamplesPerSec, ratio: peakExamplesPerSec / anchorRate } }) }];
   });
 }
 
 export function formatCeilings(list: Ceiling[]): string {
   return list.map((c) => `  ${c.kind === "train" ? "training" : "evaluation"} on ${c.threads} thread${c.threads > 1 ? "s" : ""}: `
     + `${MATMUL_SIZE}³ matrix product ${c.matmulGflops.toFixed(1)} GFLOP/s → at most ${count(c.examplesPerSec)} examples/s, `
-    + `${times(c.ratio)} ${c.anchor}${c.ratio < c.goal ? ` — below the ${times(c.goal)} goal` : ""}`).join("\n");
+    + `${times(c.ratio)} ${c.anchor}${c.ratio < c.goal ? ` — below the ${times(c.goal)} goal` : ""}`
+    + (c.peak === undefined ? "" : `\n    engine's SIMD peak ${c.peak.gflops.toFixed(1)} GFLOP/s (register-only multiply+add, `
+      + `${c.threads} thread${c.threads > 1 ? "s" : ""} at once) → at most ${count(c.peak.examplesPerSec)} examples/s, ${times(c.peak.ratio)} ${c.anchor}`
+      + (c.peak.ratio < c.goal ? ` — below the ${times(c.goal)} goal: out of reach of any WebAssembly SIMD kernel here` : ""))).join("\n");
 }

@@ -6,6 +6,7 @@ import { convlabSubject, setConvlabThreads } from "./convlab-subject.js";
 import { loadBenchBatches } from "./data.js";
 import { convlabBuildFingerprint } from "./fingerprint.js";
 import { measure, type BenchSubject } from "./measure.js";
+import { simdPeakGflops } from "./simd-peak.js";
 import { tfjsSubject } from "./tfjs-subject.js";
 import { loadTfjs, tfjsVersion } from "./tfjs/load.js";
 import { RESULT_MARKER, type WorkerResult, type WorkerSpec } from "./workload.js";
@@ -29,8 +30,10 @@ async function run(spec: WorkerSpec): Promise<WorkerResult> {
   // Hashed before measuring: the build this process loaded (a rebuild during the run would not change it).
   const build = spec.framework === "convlab" ? convlabBuildFingerprint() : undefined;
   const measured = measure(subject, spec);
+  // After the workload, so its warm-up threads do not share the cores with it.
+  const simdPeak = spec.framework === "convlab" ? { simdPeakGflops: await simdPeakGflops(threads) } : {};
   // maxRSS is in kilobytes (getrusage's ru_maxrss).
-  return { framework: spec.framework, threads, ...measured, peakRssBytes: process.resourceUsage().maxRSS * 1024, build };
+  return { framework: spec.framework, threads, ...measured, ...simdPeak, peakRssBytes: process.resourceUsage().maxRSS * 1024, build };
 }
 
 const spec = JSON.parse(process.argv[2] ?? "null") as WorkerSpec | null;

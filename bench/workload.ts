@@ -67,6 +67,8 @@ export interface WorkerResult {
   build?: string;
   /** convlab only: its float32 matrix product on MATMUL_SIZE³ (the ceiling's rate), median GFLOP/s. */
   matmulGflops?: number;
+  /** convlab only: the engine's register-only WebAssembly SIMD multiply+add rate on this round's threads at once (bench/simd-peak.ts). */
+  simdPeakGflops?: number;
 }
 
 export const RESULT_MARKER = "BENCH_RESULT ";

@@ -100,6 +100,27 @@ describe("bench report", () => {
     expect(formatCeilings(slower)).toContain("1.06× torch2@1 — below the 1.20× goal");
     // No matrix product measured (an older worker, or a PyTorch-less run): no ceiling lines.
     expect(ceilings(summaries.slice(2), targets(summaries.slice(2)))).toEqual([]);
+    // No engine peak measured: no peak line.
+    expect(text).not.toContain("engine's SIMD peak");
+  });
+
+  it("ceiling at the engine's SIMD peak: a second line per target, marked out of reach when below the goal", () => {
+    const rows = (framework: Framework, threads: number, train: number, evaluation: number, gflops?: [number, number]) =>
+      summarise(framework, [1, 2, 3].map(() => ({ ...result(framework, train, evaluation, 4e8, threads),
+        ...(gflops === undefined ? {} : { matmulGflops: gflops[0], simdPeakGflops: gflops[1] }) })));
+    const summaries = [rows("convlab", 1, 6000, 16000, [27, 28]), rows("convlab", 2, 9000, 27000, [37, 56]),
+      rows("torch2", 1, 6400, 16900), rows("torch2", 2, 11600, 37400)];
+    const list = ceilings(summaries, targets(summaries));
+    // 56e9 / (2 · 1,131,960) = 24,736 training examples/s: 2.13× torch2@2's 11,600, above the 2.0× goal.
+    expect(list[0].peak!.gflops).toBe(56);
+    expect(list[0].peak!.examplesPerSec).toBeCloseTo(56e9 / (2 * 1_131_960), 6);
+    expect(list[0].peak!.ratio).toBeCloseTo(56e9 / (2 * 1_131_960) / 11600, 12);
+    const text = formatCeilings(list);
+    expect(text).toContain("training on 2 threads: 512³ matrix product 37.0 GFLOP/s → at most 16,343 examples/s, 1.41× torch2@2 — below the 2.00× goal\n"
+      + "    engine's SIMD peak 56.0 GFLOP/s (register-only multiply+add, 2 threads at once) → at most 24,736 examples/s, 2.13× torch2@2\n");
+    // 56e9 / (2 · 416,520) = 67,224 evaluation examples/s: 1.80× torch2@2's 37,400 — no kernel can reach 2.0×.
+    expect(text).toContain("    engine's SIMD peak 56.0 GFLOP/s (register-only multiply+add, 2 threads at once) → at most 67,224 examples/s, "
+      + "1.80× torch2@2 — below the 2.00× goal: out of reach of any WebAssembly SIMD kernel here");
   });
 
   it("the PyTorch 2 pin is read from requirements.txt's '# bench: torch==' comment, which pip ignores", () => {
