@@ -154,7 +154,8 @@ export function formatTargets(list: Target[]): string {
  * MATMUL_SIZE³ product, measured in the same run on the same threads), and nothing else took any time. A target
  * whose goal is above `ratio` cannot be met by cutting the rest of the step; it needs a faster matrix product.
  * And the hard limit: every multiply-add at the engine's register-only SIMD rate on the same threads
- * (bench/simd-peak.ts) — a goal above that `ratio` is out of reach of any WebAssembly SIMD kernel on this machine.
+ * (bench/simd-peak.ts) — a goal above that `ratio` is out of reach of any WebAssembly kernel on this machine that uses
+ * SIMD without fused multiply-add (relaxed SIMD's, behind a flag in Node 20, gained nothing where it was tried: bench/README.md).
  */
 export interface Ceiling {
   kind: "train" | "eval";
@@ -191,5 +192,5 @@ export function formatCeilings(list: Ceiling[]): string {
     + `${times(c.ratio)} ${c.anchor}${c.ratio < c.goal ? ` — below the ${times(c.goal)} goal` : ""}`
     + (c.peak === undefined ? "" : `\n    engine's SIMD peak ${c.peak.gflops.toFixed(1)} GFLOP/s (register-only multiply+add, `
       + `${c.threads} thread${c.threads > 1 ? "s" : ""} at once) → at most ${count(c.peak.examplesPerSec)} examples/s, ${times(c.peak.ratio)} ${c.anchor}`
-      + (c.peak.ratio < c.goal ? ` — below the ${times(c.goal)} goal: out of reach of any WebAssembly SIMD kernel here` : ""))).join("\n");
+      + (c.peak.ratio < c.goal ? ` — below the ${times(c.goal)} goal: out of reach of any plain-SIMD WebAssembly kernel here` : ""))).join("\n");
 }

@@ -40,13 +40,18 @@ export async function simdPeakGflops(threads: number): Promise<number> {
   const flag = new Int32Array(start);
   const workers = Array.from({ length: threads }, () =>
     new Worker(workerSource, { eval: true, workerData: { bytes, start, steps: STEPS, runs: RUNS } }));
+  let failure: unknown = null;
   const results = workers.map((worker) => new Promise<number>((resolve, reject) => {
     worker.once("message", resolve);
-    worker.once("error", reject);
+    worker.once("error", (error) => { failure = error; reject(error); });
   }));
+  results.forEach((result) => result.catch(() => {})); // thrown below, from `failure` or Promise.all
   try {
     // Start the timed calls only when every worker is warm, so the threads overlap.
-    while (Atomics.load(flag, 1) < threads) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (Atomics.load(flag, 1) < threads) {
+      if (failure !== null) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
     const milliseconds = await Promise.all(results);

@@ -120,7 +120,7 @@ describe("bench report", () => {
       + "    engine's SIMD peak 56.0 GFLOP/s (register-only multiply+add, 2 threads at once) → at most 24,736 examples/s, 2.13× torch2@2\n");
     // 56e9 / (2 · 416,520) = 67,224 evaluation examples/s: 1.80× torch2@2's 37,400 — no kernel can reach 2.0×.
     expect(text).toContain("    engine's SIMD peak 56.0 GFLOP/s (register-only multiply+add, 2 threads at once) → at most 67,224 examples/s, "
-      + "1.80× torch2@2 — below the 2.00× goal: out of reach of any WebAssembly SIMD kernel here");
+      + "1.80× torch2@2 — below the 2.00× goal: out of reach of any plain-SIMD WebAssembly kernel here");
   });
 
   it("the PyTorch 2 pin is read from requirements.txt's '# bench: torch==' comment, which pip ignores", () => {
