@@ -17,6 +17,13 @@ export interface FaultCase {
 
 const fence = "```";
 
+// A timer set by one cell that throws once the next cell has begun, whatever the gap between the two cells: a
+// plain 100 ms timer fired between them when CI was loaded (the reply and the next request took longer), and its
+// error then rightly surfaced in the first cell. The 10 ms poll fires before the next cell's 500 ms wait ends.
+export const LATE_TIMER =
+  'const late = setInterval(() => { if ((globalThis as any).nextCellStarted) { clearInterval(late); throw new Error("late"); } }, 10);';
+export const NEXT_CELL_STARTS = "(globalThis as any).nextCellStarted = true;";
+
 export const FAULT_MATRIX: FaultCase[] = [
   { name: "clean", cells: ["let a = 1;", "a + 1"], firstFailure: null },
   {
@@ -52,12 +59,12 @@ export const FAULT_MATRIX: FaultCase[] = [
   },
   {
     name: "timer-while-next-cell-awaits",
-    cells: ['setTimeout(() => { throw new Error("late") }, 100);', "await new Promise((resolve) => setTimeout(resolve, 500));", '"third"'],
+    cells: [LATE_TIMER, `${NEXT_CELL_STARTS} await new Promise((resolve) => setTimeout(resolve, 500));`, '"third"'],
     firstFailure: { codeCell: 2, status: "error", says: ["Uncaught exception: Error: late"] },
   },
   {
     name: "timer-while-next-cell-is-busy",
-    cells: ['setTimeout(() => { throw new Error("late") }, 100);', "const until = Date.now() + 500; while (Date.now() < until) {}", '"third"'],
+    cells: [LATE_TIMER, `${NEXT_CELL_STARTS} const until = Date.now() + 500; while (Date.now() < until) {}`, '"third"'],
     firstFailure: { codeCell: 2, status: "error", says: ["Uncaught exception: Error: late"] },
   },
   {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jupyterEnv } from "../helpers/jupyter.js";
 import { type NbrunRun, type NotebookReport, readReport, runNbrun, writeNotebook } from "../helpers/nbrun.js";
 import { installKernelSpec, jupyterPathOf, REPO_ROOT } from "../jupyter-kernel/kernel-client.js";
+import { LATE_TIMER, NEXT_CELL_STARTS } from "./fault-matrix.js";
 
 const RUN_LIMIT_MS = 150_000;
 
@@ -48,13 +49,13 @@ describe("notebook tooling under faults, in the real kernel", () => {
   const flood = writeNotebook(dir, "flood.ipynb", [FLOOD, '"after the flood"']);
   const training = writeNotebook(dir, "training.ipynb", [TRAIN_SETUP, { source: TRAIN_FOREVER, metadata: { convlab: { timeout: 3 } } }, "1"]);
   const lateTimer = writeNotebook(dir, "late-timer.ipynb", [
-    'setTimeout(() => { throw new Error("late") }, 100);',
-    "await new Promise((resolve) => setTimeout(resolve, 500));",
+    LATE_TIMER,
+    `${NEXT_CELL_STARTS} await new Promise((resolve) => setTimeout(resolve, 500));`,
     '"third"',
   ]);
   const lateTimerBusy = writeNotebook(dir, "late-timer-busy.ipynb", [
-    'setTimeout(() => { throw new Error("late") }, 100);',
-    "const until = Date.now() + 500; while (Date.now() < until) {}",
+    LATE_TIMER,
+    `${NEXT_CELL_STARTS} const until = Date.now() + 500; while (Date.now() < until) {}`,
     '"third"',
   ]);
   const rejection = writeNotebook(dir, "rejection.ipynb", [
