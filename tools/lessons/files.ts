@@ -85,6 +85,14 @@ export function workerPath(root: string): string {
   return join(root, "dist", "tools", "lessons", "worker.js");
 }
 
+/**
+ * The browser build's own modules: tsconfig.json leaves them out (esbuild bundles them, `npm run build:browser`), so
+ * dist/ never holds them and lessons never load them. Without this every run warned about them.
+ */
+function browserOnly(path: string): boolean {
+  return path === "src/browser.ts" || path.endsWith(".browser.ts");
+}
+
 /** TypeScript sources of the library and of the runner that are not built, or edited since the build. */
 export function sourcesNewerThanBuild(root: string): string[] {
   const newer: string[] = [];
@@ -93,7 +101,7 @@ export function sourcesNewerThanBuild(root: string): string[] {
     for (const entry of readdirSync(join(root, folder), { withFileTypes: true })) {
       const path = `${folder}/${entry.name}`;
       if (entry.isDirectory()) visit(path);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") && !browserOnly(path)) {
         const built = join(root, "dist", path.replace(/\.ts$/, ".js"));
         if (!existsSync(built) || statSync(built).mtimeMs < statSync(join(root, path)).mtimeMs) newer.push(path);
       }
