@@ -42,8 +42,15 @@ export async function simdPeakGflops(threads: number): Promise<number> {
     new Worker(workerSource, { eval: true, workerData: { bytes, start, steps: STEPS, runs: RUNS } }));
   let failure: unknown = null;
   const results = workers.map((worker) => new Promise<number>((resolve, reject) => {
-    worker.once("message", resolve);
+    let reported = false;
+    worker.once("message", (milliseconds: number) => { reported = true; resolve(milliseconds); });
     worker.once("error", (error) => { failure = error; reject(error); });
+    // Each worker exits by itself after reporting; an exit before that, with no error event, would leave us waiting.
+    worker.once("exit", (code) => {
+      if (reported) return;
+      failure ??= new Error(`the SIMD peak probe's worker exited with code ${code} before reporting`);
+      reject(failure);
+    });
   }));
   results.forEach((result) => result.catch(() => {})); // thrown below, from `failure` or Promise.all
   try {
